@@ -1,0 +1,117 @@
+"""The training label distribution and the many/medium/few-shot partition."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._binning import assign_bins, bin_edges, check_labels
+
+__all__ = ["REGIONS", "LabelDistribution", "shot_regions", "training_distribution"]
+
+#: Region names, in the order of the codes :func:`shot_regions` returns.
+REGIONS = ("many", "medium", "few")
+
+
+@dataclass(frozen=True, eq=False)
+class LabelDistribution:
+    """The training labels an estimator saw, as distinct values and counts.
+
+    Fitted skdir estimators keep one in ``label_distribution_`` so that shot
+    metrics and scorers can tell many-shot from few-shot test labels using
+    the training labels of that very fit (in cross-validation, the training
+    fold's), whatever binning the metric later asks for.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_values,)
+        Sorted distinct training labels.
+    counts : ndarray of shape (n_values,)
+        Number of training samples with each label.
+
+    Examples
+    --------
+    >>> from skdir.metrics import LabelDistribution
+    >>> dist = LabelDistribution.from_labels([3, 1, 3, 3])
+    >>> dist.values, dist.counts
+    (array([1., 3.]), array([1, 3]))
+    >>> dist.n_samples
+    4
+    """
+
+    values: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def from_labels(cls, y):
+        """Build the distribution of labels ``y``.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Training labels.
+
+        Returns
+        -------
+        distribution : LabelDistribution
+            Distinct values and their counts.
+        """
+        values, counts = np.unique(check_labels(y, name="y_train"), return_counts=True)
+        return cls(values=values, counts=counts)
+
+    @property
+    def n_samples(self):
+        """Number of training samples."""
+        return int(self.counts.sum())
+
+    def bin_counts(self, edges):
+        """Training count per bin; labels beyond the edges go to the edge bins."""
+        idx = assign_bins(self.values, edges)
+        return np.bincount(idx, weights=self.counts, minlength=edges.size - 1)
+
+
+def training_distribution(y_train):
+    """Coerce labels or a :class:`LabelDistribution` to a distribution."""
+    if isinstance(y_train, LabelDistribution):
+        return y_train
+    return LabelDistribution.from_labels(y_train)
+
+
+def shot_regions(y, distribution, *, bins=None, many_shot_threshold=100,
+                 few_shot_threshold=20):
+    """Region code of each label: 0 many-shot, 1 medium-shot, 2 few-shot.
+
+    A label's bin is many-shot if its training count is above
+    ``many_shot_threshold``, few-shot if below ``few_shot_threshold``,
+    medium-shot otherwise. Labels outside the binned training range count as
+    seen zero times, so they are few-shot.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Validated labels to classify.
+    distribution : LabelDistribution
+        Training labels.
+    bins : None, int or array-like, default=None
+        Binning; None bins as ``LDS(bins='auto')`` does on the training labels.
+    many_shot_threshold, few_shot_threshold : float
+        Count thresholds.
+
+    Returns
+    -------
+    regions : ndarray of shape (n_samples,), dtype intp
+        Codes indexing :data:`REGIONS`.
+    """
+    if not few_shot_threshold <= many_shot_threshold:
+        raise ValueError(
+            "few_shot_threshold must be <= many_shot_threshold; got "
+            f"few_shot_threshold={few_shot_threshold!r} and "
+            f"many_shot_threshold={many_shot_threshold!r}."
+        )
+    edges = bin_edges(distribution.values, "auto" if bins is None else bins)
+    counts = distribution.bin_counts(edges)
+    idx = assign_bins(y, edges, clip=False)
+    inside = (idx >= 0) & (idx < counts.size)
+    count = np.zeros(y.shape[0])
+    count[inside] = counts[idx[inside]]
+    return np.where(count > many_shot_threshold, 0,
+                    np.where(count < few_shot_threshold, 2, 1))

@@ -1,0 +1,87 @@
+"""Common interface of the label-density weighters (LDS, DenseWeight)."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+
+from ._binning import check_labels
+
+__all__ = ["BaseWeighter"]
+
+
+class BaseWeighter(BaseEstimator):
+    """Base class of estimators that turn training labels into sample weights.
+
+    A weighter is fitted on labels alone: ``fit(y, sample_weight=None)``
+    learns the label density, ``transform(y)`` returns one positive weight per
+    label, rescaled so that the weights of the fitted samples have mean 1
+    (weighted by ``sample_weight`` when one was given). Scikit-learn
+    transformers cannot see ``y``, so a weighter is consumed by a
+    meta-estimator such as :class:`~skdir.reweight.ReweightedRegressor`.
+
+    Subclasses implement ``_fit(y, sample_weight)``, which stores the fitted
+    state and returns the weights of the fitted labels, and ``_transform(y)``,
+    which returns the weights of validated new labels.
+    """
+
+    def _validate_fit_input(self, y, sample_weight):
+        y = check_labels(y)
+        sample_weight = _check_sample_weight(
+            sample_weight, y, dtype=np.float64, ensure_non_negative=True
+        )
+        return y, sample_weight
+
+    def fit(self, y, sample_weight=None):
+        """Learn the label density of ``y``.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Training labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; a label with weight 2 counts as if it
+            appeared twice.
+
+        Returns
+        -------
+        self : object
+            The fitted weighter.
+        """
+        self.fit_transform(y, sample_weight=sample_weight)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, y, sample_weight=None):
+        """Fit on ``y`` and return the weights of ``y``.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Training labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; a label with weight 2 counts as if it
+            appeared twice.
+
+        Returns
+        -------
+        weights : ndarray of shape (n_samples,)
+            Positive float64 weights with (``sample_weight``-weighted) mean 1.
+        """
+        y, sample_weight = self._validate_fit_input(y, sample_weight)
+        return self._fit(y, sample_weight)
+
+    def transform(self, y):
+        """Weights of labels ``y`` under the fitted density.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Labels.
+
+        Returns
+        -------
+        weights : ndarray of shape (n_samples,)
+            Positive float64 weights on the scale fixed at fit time.
+        """
+        check_is_fitted(self)
+        return self._transform(check_labels(y))

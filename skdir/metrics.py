@@ -1,0 +1,517 @@
+"""Shot-based regression metrics and scorers.
+
+Deep imbalanced regression reports errors separately for test labels that
+were frequent (many-shot), moderately frequent (medium-shot) and rare
+(few-shot) in the *training* data, because an average over all test samples
+hides exactly the failures on rare labels. A test sample's bin is many-shot
+if its training count is above ``many_shot_threshold`` (100), few-shot if
+below ``few_shot_threshold`` (20), medium-shot otherwise (Yang et al., 2021).
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from scipy.stats import rankdata
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils.validation import _check_sample_weight, check_consistent_length
+
+from ._binning import assign_bins, bin_edges, check_labels
+from ._shots import REGIONS, LabelDistribution, shot_regions, training_distribution
+
+__all__ = [
+    "LabelDistribution",
+    "balanced_mean_absolute_error",
+    "geometric_mean_absolute_error",
+    "make_shot_scorer",
+    "shot_error",
+    "shot_metrics",
+]
+
+_ERRORS = ("mae", "mse", "gm")
+_SCORES = ("pearson", "spearman")
+_SHOTS = ("all",) + REGIONS
+_BINS = [None, Interval(Integral, 2, None, closed="left"), "array-like"]
+
+
+def _check_pair(y_true, y_pred):
+    y_true = check_labels(y_true, name="y_true")
+    y_pred = check_labels(y_pred, name="y_pred")
+    check_consistent_length(y_true, y_pred)
+    return y_true, y_pred
+
+
+def _group_pearson(a, b, codes, n_groups):
+    # Two-pass (centred) sums per group: stable where raw sums would cancel.
+    count = np.bincount(codes, minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_a = np.bincount(codes, a, n_groups) / count
+        mean_b = np.bincount(codes, b, n_groups) / count
+        da = a - mean_a[codes]
+        db = b - mean_b[codes]
+        r = np.bincount(codes, da * db, n_groups) / np.sqrt(
+            np.bincount(codes, da * da, n_groups) * np.bincount(codes, db * db, n_groups)
+        )
+    r[count < 2] = np.nan
+    return np.clip(r, -1.0, 1.0)
+
+
+def _group_ranks(x, codes, n_groups):
+    ranks = np.empty_like(x)
+    for g in range(n_groups):  # a handful of regions, not bins or samples
+        mask = codes == g
+        if mask.any():
+            ranks[mask] = rankdata(x[mask])
+    return ranks
+
+
+def _region_table(y_true, y_pred, regions):
+    """Metrics per region; rows all, many, medium, few."""
+    err = y_pred - y_true
+    abs_err = np.abs(err)
+    with np.errstate(divide="ignore"):
+        log_abs = np.log(abs_err)
+    zeros = np.zeros(y_true.shape[0], dtype=np.intp)
+    rows = {}
+    for name, codes, n in (("all", zeros, 1), ("regions", regions, len(REGIONS))):
+        count = np.bincount(codes, minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rows[name] = {
+                "mae": np.bincount(codes, abs_err, n) / count,
+                "mse": np.bincount(codes, err * err, n) / count,
+                "gm": np.exp(np.bincount(codes, log_abs, n) / count),
+            }
+        rows[name]["pearson"] = _group_pearson(y_true, y_pred, codes, n)
+        rows[name]["spearman"] = _group_pearson(
+            _group_ranks(y_true, codes, n), _group_ranks(y_pred, codes, n), codes, n
+        )
+        rows[name]["count"] = count
+    table = pd.DataFrame(
+        {
+            col: np.concatenate([rows["all"][col], rows["regions"][col]])
+            for col in ("mae", "mse", "gm", "pearson", "spearman", "count")
+        },
+        index=pd.Index(_SHOTS, name="shot"),
+    )
+    empty = [name for name, c in zip(REGIONS, rows["regions"]["count"]) if c == 0]
+    if empty:
+        warnings.warn(
+            f"No test sample falls in the {', '.join(empty)}-shot region(s); "
+            "their metrics are NaN.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return table
+
+
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred": ["array-like"],
+        "y_train": ["array-like", LabelDistribution],
+        "bins": _BINS,
+        "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
+        "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def shot_metrics(
+    y_true,
+    y_pred,
+    *,
+    y_train,
+    bins=None,
+    many_shot_threshold=100,
+    few_shot_threshold=20,
+):
+    """Regression metrics overall and by many/medium/few-shot region.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True test labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    y_train : array-like of shape (n_train,) or LabelDistribution
+        Training labels (or a fitted estimator's ``label_distribution_``):
+        the counts that decide each test sample's region.
+    bins : None, int or array-like, default=None
+        Binning of the labels; None bins as ``LDS(bins='auto')`` does on
+        ``y_train`` (one bin per integer for integer labels).
+    many_shot_threshold : float, default=100
+        A bin with more training samples than this is many-shot.
+    few_shot_threshold : float, default=20
+        A bin with fewer training samples than this is few-shot; bins absent
+        from training, and labels outside the training range, are few-shot.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Indexed ``all, many, medium, few``; columns ``mae``, ``mse``, ``gm``
+        (geometric mean of the absolute errors; 0 when any error is exactly
+        0), ``pearson``, ``spearman`` and ``count``. A region without test
+        samples has NaN metrics (with a warning); a correlation is NaN where a
+        region holds fewer than 2 samples or constant labels or predictions.
+
+    See Also
+    --------
+    shot_error : One metric of one region.
+    make_shot_scorer : The same inside cross-validation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdir.metrics import shot_metrics
+    >>> y_train = np.repeat([1, 2, 3], [150, 50, 5])
+    >>> table = shot_metrics([1, 2, 3], [1.5, 2.0, 4.0], y_train=y_train)
+    >>> table[["mae", "count"]]
+             mae  count
+    shot
+    all     0.5      3
+    many    0.5      1
+    medium  0.0      1
+    few     1.0      1
+    """
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    regions = shot_regions(
+        y_true,
+        training_distribution(y_train),
+        bins=bins,
+        many_shot_threshold=many_shot_threshold,
+        few_shot_threshold=few_shot_threshold,
+    )
+    return _region_table(y_true, y_pred, regions)
+
+
+def _region_value(y_true, y_pred, metric):
+    if y_true.shape[0] == 0:
+        return np.nan
+    err = y_pred - y_true
+    if metric == "mae":
+        return float(np.mean(np.abs(err)))
+    if metric == "mse":
+        return float(np.mean(err * err))
+    if metric == "gm":
+        with np.errstate(divide="ignore"):
+            return float(np.exp(np.mean(np.log(np.abs(err)))))
+    if metric == "spearman":
+        y_true, y_pred = rankdata(y_true), rankdata(y_pred)
+    codes = np.zeros(y_true.shape[0], dtype=np.intp)
+    return float(_group_pearson(y_true, y_pred, codes, 1)[0])
+
+
+def _shot_value(y_true, y_pred, y_train, metric, shot, bins, many, few):
+    if shot != "all":
+        regions = shot_regions(
+            y_true,
+            training_distribution(y_train),
+            bins=bins,
+            many_shot_threshold=many,
+            few_shot_threshold=few,
+        )
+        mask = regions == REGIONS.index(shot)
+        if not mask.any():
+            warnings.warn(
+                f"No test sample falls in the {shot}-shot region; its {metric} is NaN.",
+                UserWarning,
+                stacklevel=3,
+            )
+        y_true, y_pred = y_true[mask], y_pred[mask]
+    return _region_value(y_true, y_pred, metric)
+
+
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred": ["array-like"],
+        "y_train": ["array-like", LabelDistribution],
+        "shot": [StrOptions(set(_SHOTS))],
+        "metric": [StrOptions(set(_ERRORS))],
+        "bins": _BINS,
+        "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
+        "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def shot_error(
+    y_true,
+    y_pred,
+    *,
+    y_train,
+    shot="few",
+    metric="mae",
+    bins=None,
+    many_shot_threshold=100,
+    few_shot_threshold=20,
+):
+    """One error metric over one shot region (lower is better).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True test labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    y_train : array-like of shape (n_train,) or LabelDistribution
+        Training labels that decide the regions.
+    shot : {'all', 'many', 'medium', 'few'}, default='few'
+        Region.
+    metric : {'mae', 'mse', 'gm'}, default='mae'
+        Mean absolute error, mean squared error, or geometric mean of the
+        absolute errors.
+    bins : None, int or array-like, default=None
+        Binning; None bins as ``LDS(bins='auto')`` on ``y_train``.
+    many_shot_threshold : float, default=100
+        Many-shot bins have more training samples than this.
+    few_shot_threshold : float, default=20
+        Few-shot bins have fewer training samples than this.
+
+    Returns
+    -------
+    error : float
+        The error; NaN (with a warning) when the region holds no test sample.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdir.metrics import shot_error
+    >>> y_train = np.repeat([1, 2, 3], [150, 50, 5])
+    >>> shot_error([1, 2, 3], [1.5, 2.0, 4.0], y_train=y_train, shot="few")
+    1.0
+    """
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    return _shot_value(
+        y_true, y_pred, y_train, metric, shot, bins, many_shot_threshold,
+        few_shot_threshold,
+    )
+
+
+@validate_params(
+    {"y_true": ["array-like"], "y_pred": ["array-like"],
+     "sample_weight": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def geometric_mean_absolute_error(y_true, y_pred, *, sample_weight=None):
+    """Geometric mean of the absolute errors (lower is better).
+
+    ``exp(mean(log|y_pred - y_true|))``: less dominated by a few large errors
+    than the MAE, it rewards a model that is close on most samples. It is 0
+    as soon as one error is exactly 0, as in the paper's definition.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights.
+
+    Returns
+    -------
+    error : float
+        The geometric mean absolute error.
+
+    Examples
+    --------
+    >>> from skdir.metrics import geometric_mean_absolute_error
+    >>> round(geometric_mean_absolute_error([0, 0], [1, 4]), 6)
+    2.0
+    """
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    sample_weight = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
+    with np.errstate(divide="ignore"):
+        log_abs = np.log(np.abs(y_pred - y_true))
+    if np.isneginf(log_abs[sample_weight > 0]).any():
+        return 0.0
+    return float(np.exp(np.average(log_abs, weights=sample_weight)))
+
+
+@validate_params(
+    {"y_true": ["array-like"], "y_pred": ["array-like"], "bins": _BINS,
+     "sample_weight": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def balanced_mean_absolute_error(y_true, y_pred, *, bins=None, sample_weight=None):
+    """Mean over target bins of the per-bin mean absolute error.
+
+    Every occupied bin of ``y_true`` counts equally, however many samples it
+    holds: the MAE a test set balanced over the label range would give.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels; their bins are averaged.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    bins : None, int or array-like, default=None
+        Binning of ``y_true``; None bins as ``LDS(bins='auto')`` does.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights within each bin's mean.
+
+    Returns
+    -------
+    error : float
+        The balanced MAE.
+
+    Examples
+    --------
+    >>> from skdir.metrics import balanced_mean_absolute_error
+    >>> # bin 1 holds three exact predictions, bin 2 one error of 2
+    >>> balanced_mean_absolute_error([1, 1, 1, 2], [1, 1, 1, 4])
+    1.0
+    """
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    sample_weight = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
+    edges = bin_edges(y_true, "auto" if bins is None else bins)
+    idx = assign_bins(y_true, edges)
+    n_bins = edges.size - 1
+    weight = np.bincount(idx, sample_weight, n_bins)
+    total = np.bincount(idx, sample_weight * np.abs(y_pred - y_true), n_bins)
+    occupied = weight > 0
+    return float(np.mean(total[occupied] / weight[occupied]))
+
+
+def _label_distribution_of(estimator):
+    """The training labels a fitted estimator recorded, or None.
+
+    In a pipeline the first step that recorded one wins: a resampler records
+    the fold's labels before it changes them.
+    """
+    if hasattr(estimator, "best_estimator_"):
+        estimator = estimator.best_estimator_
+    dist = getattr(estimator, "label_distribution_", None)
+    if dist is not None:
+        return dist
+    steps = getattr(estimator, "steps", None)
+    if steps is not None:
+        for _, step in steps:
+            if step is None or step == "passthrough":
+                continue
+            dist = _label_distribution_of(step)
+            if dist is not None:
+                return dist
+    return None
+
+
+class _ShotScorer:
+    """Scorer ``(estimator, X, y) -> float`` on one shot region.
+
+    Made by :func:`make_shot_scorer`; reads the training labels of the fold
+    from the fitted estimator unless a training distribution was given.
+    """
+
+    def __init__(self, metric, shot, y_train, bins, many_shot_threshold,
+                 few_shot_threshold):
+        self.metric = metric
+        self.shot = shot
+        self.y_train = y_train
+        self.bins = bins
+        self.many_shot_threshold = many_shot_threshold
+        self.few_shot_threshold = few_shot_threshold
+
+    @property
+    def _sign(self):
+        return -1.0 if self.metric in _ERRORS else 1.0
+
+    def __repr__(self):
+        prefix = "neg_" if self._sign < 0 else ""
+        return f"make_shot_scorer({prefix}{self.metric!r}, shot={self.shot!r})"
+
+    def __call__(self, estimator, X, y_true, sample_weight=None):
+        if sample_weight is not None:
+            raise ValueError(
+                "Shot scorers do not take sample_weight: each shot region's "
+                "metric is an unweighted mean over its test samples."
+            )
+        y_train = self.y_train
+        if y_train is None and self.shot != "all":
+            y_train = _label_distribution_of(estimator)
+            if y_train is None:
+                raise ValueError(
+                    f"make_shot_scorer(shot={self.shot!r}) needs the training labels "
+                    f"of the fit to tell many- from few-shot test samples, and "
+                    f"{type(estimator).__name__} does not record them. Wrap the "
+                    "regressor in skdir.reweight.ReweightedRegressor (or another "
+                    "skdir estimator, which keep label_distribution_), or pass "
+                    "make_shot_scorer(..., y_train=training_labels)."
+                )
+        y_true, y_pred = _check_pair(y_true, estimator.predict(X))
+        value = _shot_value(
+            y_true, y_pred, y_train, self.metric, self.shot, self.bins,
+            self.many_shot_threshold, self.few_shot_threshold,
+        )
+        return self._sign * value
+
+
+@validate_params(
+    {
+        "metric": [StrOptions(set(_ERRORS + _SCORES))],
+        "shot": [StrOptions(set(_SHOTS))],
+        "y_train": ["array-like", LabelDistribution, None],
+        "bins": _BINS,
+        "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
+        "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_shot_scorer(
+    metric="mae",
+    shot="few",
+    *,
+    y_train=None,
+    bins=None,
+    many_shot_threshold=100,
+    few_shot_threshold=20,
+):
+    """Scorer for ``GridSearchCV`` and ``cross_validate`` on one shot region.
+
+    The regions depend on the *training* labels of each fold. skdir
+    estimators record them when fitted (``label_distribution_``), and the
+    scorer reads them from the estimator it scores, so nothing about the
+    test fold leaks into the partition. For other estimators pass
+    ``y_train``.
+
+    Parameters
+    ----------
+    metric : {'mae', 'mse', 'gm', 'pearson', 'spearman'}, default='mae'
+        Errors are negated (greater is better, like scikit-learn's ``neg_*``
+        scorers); correlations are returned as they are.
+    shot : {'all', 'many', 'medium', 'few'}, default='few'
+        Region scored.
+    y_train : array-like, LabelDistribution or None, default=None
+        Fixed training labels to define the regions, for estimators that do
+        not record theirs.
+    bins : None, int or array-like, default=None
+        Binning; None bins as ``LDS(bins='auto')`` on the training labels.
+    many_shot_threshold : float, default=100
+        Many-shot bins have more training samples than this.
+    few_shot_threshold : float, default=20
+        Few-shot bins have fewer training samples than this.
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y) -> float``, greater is better. NaN (with
+        a warning) when the fold has no test sample in the region.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklearn.model_selection import cross_val_score
+    >>> from skdir.metrics import make_shot_scorer
+    >>> from skdir.reweight import ReweightedRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(300, 3))
+    >>> y = np.round(np.exp(X[:, 0]))  # labels 0..11, most of them 0-2
+    >>> scorer = make_shot_scorer("mae", shot="few")
+    >>> scores = cross_val_score(ReweightedRegressor(Ridge()), X, y, cv=3,
+    ...                          scoring=scorer)
+    >>> bool(np.all(scores < 0))
+    True
+    """
+    return _ShotScorer(
+        metric, shot, y_train, bins, many_shot_threshold, few_shot_threshold
+    )
