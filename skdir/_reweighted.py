@@ -126,7 +126,7 @@ class ReweightedRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     >>> model.predict(X[:2]).shape
     (2,)
     >>> model.weighter_.bin_counts_[:3]
-    array([42., 84., 32.])
+    array([55., 82., 31.])
     """
 
     _parameter_constraints = {

@@ -1,0 +1,43 @@
+# Two entry points on a fresh machine: `make benchmark` (the main job, on data
+# shipped with skdir) and `make test` (the whole suite and the docs build).
+# Each creates .venv and installs what it needs.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# Arguments for `make benchmark`, e.g. ARGS="--dataset abalone --seeds 5".
+ARGS   ?=
+
+.PHONY: benchmark test docs gpu-checks clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# torch: without a GPU, the CPU build 2.13.0 (on local disk here) is installed
+# before the project, so that the `torch>=2.2` requirement does not pull a
+# multi-GB CUDA build. With a GPU the requirement picks the CUDA build.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@if ! $(BIN)/python -c "import torch" 2>/dev/null && ! command -v nvidia-smi >/dev/null 2>&1; then \
+		echo "installing the CPU build of torch"; \
+		$(BIN)/python -m pip install -q torch==2.13.0; \
+	fi
+	$(BIN)/python -m pip install -q -e ".[deep,plot,test,docs]"
+	touch $@
+
+benchmark: $(VENV)/.installed
+	$(BIN)/skdir benchmark $(ARGS)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -n 2
+	$(BIN)/mkdocs build --strict --site-dir build/site
+
+docs: $(VENV)/.installed
+	$(BIN)/mkdocs build --strict --site-dir build/site
+
+# The checks that need a CUDA GPU: see benchmarks/gpu_checks.sh.
+gpu-checks:
+	bash benchmarks/gpu_checks.sh
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

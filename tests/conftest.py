@@ -1,0 +1,33 @@
+import os
+
+import pytest
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--runslow", action="store_true", default=False,
+        help="also run tests marked slow (or set SKDIR_RUN_SLOW=1)",
+    )
+
+
+def _cuda_available():
+    try:
+        import torch
+    except ImportError:
+        return False
+    return torch.cuda.is_available()
+
+
+def pytest_collection_modifyitems(config, items):
+    run_slow = config.getoption("--runslow") or os.environ.get("SKDIR_RUN_SLOW") == "1"
+    skip_slow = pytest.mark.skip(reason="slow: run with --runslow or SKDIR_RUN_SLOW=1")
+    skip_cuda = pytest.mark.skip(reason="needs a CUDA GPU")
+    has_cuda = None
+    for item in items:
+        if "slow" in item.keywords and not run_slow:
+            item.add_marker(skip_slow)
+        if "cuda" in item.keywords:
+            if has_cuda is None:
+                has_cuda = _cuda_available()
+            if not has_cuda:
+                item.add_marker(skip_cuda)
