@@ -31,3 +31,14 @@ def pytest_collection_modifyitems(config, items):
                 has_cuda = _cuda_available()
             if not has_cuda:
                 item.add_marker(skip_cuda)
+
+
+# Doctests of the modules that need the `deep` extra are only collected when
+# torch and skorch are installed.
+collect_ignore = []
+try:
+    import skorch  # noqa: F401
+    import torch  # noqa: F401
+except ImportError:
+    collect_ignore += ["skdir/fds.py", "skdir/losses.py", "skdir/estimators.py",
+                       "skdir/_deep"]
