@@ -1,0 +1,102 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from skdir._binning import AUTO_N_BINS, assign_bins, bin_edges, check_labels
+
+
+def test_auto_integer_labels_get_one_bin_per_integer():
+    edges = bin_edges(np.array([3.0, 5.0, 5.0, 9.0]))
+    np.testing.assert_array_equal(edges, np.arange(3.0, 11.0))
+
+
+def test_auto_float_labels_get_fixed_equal_width_bins():
+    y = np.array([0.0, 0.25, 1.7, 5.0])
+    edges = bin_edges(y)
+    assert edges.size == AUTO_N_BINS + 1
+    np.testing.assert_allclose(edges[[0, -1]], [0.0, 5.0])
+    np.testing.assert_allclose(np.diff(edges), 0.1)
+
+
+def test_auto_wide_integer_range_falls_back_to_equal_width():
+    y = np.array([0.0, 1000.0, 5.0])
+    assert bin_edges(y).size == AUTO_N_BINS + 1
+
+
+def test_int_bins_span_the_range():
+    np.testing.assert_allclose(bin_edges(np.array([1.0, 3.0]), 4), [1, 1.5, 2, 2.5, 3])
+
+
+def test_explicit_edges_are_kept():
+    edges = bin_edges(np.array([0.5]), [0, 1, 2])
+    np.testing.assert_array_equal(edges, [0.0, 1.0, 2.0])
+
+
+def test_label_on_an_edge_belongs_to_the_bin_starting_there():
+    # np.arange(0, 1, 0.1)[3] is 0.30000000000000004; the label 0.3 is on it.
+    edges = np.arange(0, 1.05, 0.1)
+    assert edges[3] != 0.3
+    idx = assign_bins(np.array([0.3, 0.1 * 3, 0.29999, 0.0, 1.0]), edges)
+    np.testing.assert_array_equal(idx, [3, 3, 2, 0, 9])
+
+
+def test_out_of_range_labels_take_the_edge_bins():
+    edges = np.array([0.0, 1.0, 2.0])
+    np.testing.assert_array_equal(assign_bins(np.array([-5.0, 7.0]), edges), [0, 1])
+    np.testing.assert_array_equal(
+        assign_bins(np.array([-5.0, 7.0, 2.0]), edges, clip=False), [-1, 2, 1]
+    )
+
+
+@pytest.mark.parametrize(
+    "bins, message",
+    [
+        (1, "at least 2 bins"),
+        ([0, 1], "at least 3 values"),
+        ([0, 2, 1], "strictly increasing"),
+        ([0, np.nan, 1], "finite"),
+        ("fd", "must be 'auto'"),
+        ([[0, 1, 2]], "1-D"),
+    ],
+)
+def test_bad_bins(bins, message):
+    with pytest.raises(ValueError, match=message):
+        bin_edges(np.array([0.0, 1.0]), bins)
+
+
+def test_constant_labels_cannot_be_binned():
+    with pytest.raises(ValueError, match="y is constant"):
+        bin_edges(np.array([2.0, 2.0]))
+
+
+@pytest.mark.parametrize(
+    "y, message",
+    [
+        ([1.0, np.nan], "y contains NaN"),
+        ([1.0, np.inf], "y contains infinity"),
+        ([], "minimum of 1 is required"),
+        (np.ones((3, 2)), r"1-D array of shape \(n_samples,\); got an array of shape \(3, 2\)"),
+    ],
+)
+def test_bad_labels(y, message):
+    with pytest.raises(ValueError, match=message):
+        check_labels(y)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(np.float64, st.integers(2, 60), elements=st.floats(-1e6, 1e6)),
+    st.integers(2, 30),
+)
+def test_every_label_lands_in_the_bin_that_contains_it(y, n_bins):
+    if np.ptp(y) == 0:
+        return
+    edges = bin_edges(y, n_bins)
+    idx = assign_bins(y, edges)
+    assert idx.min() >= 0 and idx.max() < n_bins
+    width = np.diff(edges).min()
+    tol = 1e-6 * width
+    assert np.all(edges[idx] <= y + tol)
+    assert np.all((y < edges[idx + 1] + tol) | (idx == n_bins - 1))
