@@ -66,8 +66,16 @@ def _request_weights(regressor):
     for step in steps:
         if _fit_request(step) is None:
             step.set_fit_request(sample_weight=False)
-    if _fit_request(estimator) is None:
+    request = _fit_request(estimator)
+    if request is None:
         estimator.set_fit_request(sample_weight=True)
+    elif request is False:
+        raise ValueError(
+            f"{type(estimator).__name__} was set not to receive sample_weight "
+            "(set_fit_request(sample_weight=False)), so ReweightedRegressor cannot "
+            "hand it the label-density weights. Leave the request unset or set it "
+            "to True."
+        )
     return regressor
 
 
@@ -94,7 +102,8 @@ class ReweightedRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     weighter : estimator or None, default=None
         Object with ``fit_transform(y, sample_weight=None)`` returning one
         weight per label, such as :class:`LDS` or :class:`DenseWeight`.
-        None means ``LDS()``.
+        None means ``LDS()``; ``set_params(weighter__sigma=...)`` then tunes
+        that ``LDS()``.
 
     Attributes
     ----------
@@ -210,6 +219,30 @@ class ReweightedRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         if _routing_enabled():
             predict_params = process_routing(self, "predict", **predict_params).regressor.predict
         return self.regressor_.predict(X, **predict_params)
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator.
+
+        ``weighter=None`` stands for ``LDS()``, so ``weighter__*`` parameters
+        (as a grid search sets them) apply to a new ``LDS()`` in that case.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, nested ones as ``component__parameter``.
+
+        Returns
+        -------
+        self : object
+            This estimator.
+        """
+        if (
+            self.weighter is None
+            and "weighter" not in params
+            and any(key.startswith("weighter__") for key in params)
+        ):
+            self.weighter = LDS()
+        return super().set_params(**params)
 
     @property
     def n_features_in_(self):

@@ -100,7 +100,7 @@ def _region_table(y_true, y_pred, regions):
             f"No test sample falls in the {', '.join(empty)}-shot region(s); "
             "their metrics are NaN.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     return table
 
@@ -215,7 +215,7 @@ def _shot_value(y_true, y_pred, y_train, metric, shot, bins, many, few):
             warnings.warn(
                 f"No test sample falls in the {shot}-shot region; its {metric} is NaN.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         y_true, y_pred = y_true[mask], y_pred[mask]
     return _region_value(y_true, y_pred, metric)
@@ -321,11 +321,11 @@ def geometric_mean_absolute_error(y_true, y_pred, *, sample_weight=None):
     """
     y_true, y_pred = _check_pair(y_true, y_pred)
     sample_weight = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
-    with np.errstate(divide="ignore"):
-        log_abs = np.log(np.abs(y_pred - y_true))
-    if np.isneginf(log_abs[sample_weight > 0]).any():
+    keep = sample_weight > 0
+    abs_err = np.abs(y_pred - y_true)[keep]
+    if np.any(abs_err == 0):
         return 0.0
-    return float(np.exp(np.average(log_abs, weights=sample_weight)))
+    return float(np.exp(np.average(np.log(abs_err), weights=sample_weight[keep])))
 
 
 @validate_params(

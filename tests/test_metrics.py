@@ -1,0 +1,192 @@
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import pearsonr, spearmanr
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdir.metrics import (
+    LabelDistribution,
+    balanced_mean_absolute_error,
+    geometric_mean_absolute_error,
+    make_shot_scorer,
+    shot_error,
+    shot_metrics,
+)
+from skdir.reweight import ReweightedRegressor
+
+# Training counts: label 1 many-shot (150), 2 medium (50), 3 few (5), 4 absent.
+Y_TRAIN = np.repeat([1, 2, 3, 5], [150, 50, 5, 30])
+
+
+def test_regions_and_metrics_from_the_definition():
+    y_true = np.array([1, 1, 2, 2, 3, 4, 1.0])
+    y_pred = np.array([1.5, 0.5, 2.0, 4.0, 3.5, 2.0, 2.0])
+    table = shot_metrics(y_true, y_pred, y_train=Y_TRAIN)
+    assert list(table.index) == ["all", "many", "medium", "few"]
+    assert list(table.columns) == ["mae", "mse", "gm", "pearson", "spearman", "count"]
+    # many: errors .5 .5 1 ; medium: 0 2 ; few: .5 (label 3) and 2 (label 4, unseen)
+    np.testing.assert_array_equal(table["count"], [7, 3, 2, 2])
+    np.testing.assert_allclose(table["mae"], [6.5 / 7, 2 / 3, 1.0, 1.25])
+    np.testing.assert_allclose(table["mse"], [9.75 / 7, 1.5 / 3, 2.0, 4.25 / 2])
+    np.testing.assert_allclose(table.loc["many", "gm"], (0.5 * 0.5 * 1) ** (1 / 3))
+    assert table.loc["medium", "gm"] == 0.0  # one exact prediction
+    np.testing.assert_allclose(table.loc["few", "gm"], 1.0)
+    np.testing.assert_allclose(table.loc["all", "pearson"], pearsonr(y_true, y_pred)[0])
+    np.testing.assert_allclose(table.loc["all", "spearman"], spearmanr(y_true, y_pred)[0])
+    np.testing.assert_allclose(table.loc["few", "pearson"], -1.0)
+
+
+def test_threshold_boundaries_follow_the_paper():
+    # > 100 is many, < 20 is few: exactly 100 and exactly 20 are medium
+    y_train = np.repeat([0, 1, 2, 3], [101, 100, 20, 19])
+    table = shot_metrics([0, 1, 2, 3], [0, 1, 2, 3], y_train=y_train)
+    np.testing.assert_array_equal(table["count"], [4, 1, 2, 1])
+
+
+def test_labels_outside_the_training_range_are_few_shot():
+    with pytest.warns(UserWarning, match="medium-shot"):
+        table = shot_metrics([1.0, 40.0, -3.0], [1.0, 40.0, -3.0], y_train=Y_TRAIN)
+    np.testing.assert_array_equal(table["count"], [3, 1, 0, 2])
+
+
+def test_explicit_bins_and_thresholds():
+    y_train = np.array([0.05, 0.12, 0.14, 0.31])
+    with pytest.warns(UserWarning, match="few-shot"):
+        table = shot_metrics([0.1, 0.3], [0.0, 0.0], y_train=y_train,
+                             bins=[0, 0.1, 0.2, 0.4], many_shot_threshold=1,
+                             few_shot_threshold=1)
+    # bin [0.1, 0.2) holds 2 > 1 training labels (many); [0.2, 0.4) holds 1 (medium)
+    np.testing.assert_array_equal(table["count"], [2, 1, 1, 0])
+
+
+def test_empty_region_gives_nan_and_a_warning():
+    with pytest.warns(UserWarning, match="medium-shot"):
+        table = shot_metrics([1.0, 3.0], [1.0, 3.5], y_train=Y_TRAIN)
+    assert table.loc["medium"].drop("count").isna().all()
+    assert table.loc["medium", "count"] == 0
+    assert table.loc["few", "mae"] == 0.5
+
+
+def test_single_sample_region_has_nan_correlation_without_crashing():
+    with pytest.warns(UserWarning, match="medium-shot"):
+        table = shot_metrics([1.0, 1.0, 3.0], [1.0, 2.0, 3.5], y_train=Y_TRAIN,
+                             few_shot_threshold=10, many_shot_threshold=10)
+    assert np.isnan(table.loc["few", "pearson"])
+
+
+def test_label_distribution_equals_raw_labels():
+    y_true, y_pred = np.array([1, 2, 3.0]), np.array([1.2, 2.5, 2.0])
+    a = shot_metrics(y_true, y_pred, y_train=Y_TRAIN)
+    b = shot_metrics(y_true, y_pred, y_train=LabelDistribution.from_labels(Y_TRAIN))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_shot_error():
+    y_true = np.array([1, 2, 3.0])
+    y_pred = np.array([1.5, 2.0, 5.0])
+    assert shot_error(y_true, y_pred, y_train=Y_TRAIN) == 2.0
+    assert shot_error(y_true, y_pred, y_train=Y_TRAIN, shot="many", metric="mse") == 0.25
+    assert shot_error(y_true, y_pred, y_train=Y_TRAIN, shot="all") == pytest.approx(2.5 / 3)
+
+
+def test_geometric_mean_absolute_error():
+    assert geometric_mean_absolute_error([0, 0, 0], [1, 2, 4]) == pytest.approx(2.0)
+    assert geometric_mean_absolute_error([0, 0], [0, 3]) == 0.0
+    # weights: exp((1*log 1 + 3*log 16) / 4) = 8
+    assert geometric_mean_absolute_error([0, 0], [1, 16], sample_weight=[1, 3]) == pytest.approx(8.0)
+    # an exact prediction with zero weight does not count
+    assert geometric_mean_absolute_error([0, 0], [0, 2], sample_weight=[0, 1]) == 2.0
+
+
+def test_balanced_mean_absolute_error():
+    y_true = np.array([1, 1, 1, 1, 2, 3.0])
+    y_pred = np.array([1, 1, 1, 5, 2, 6.0])
+    # per-bin MAE: 1.0, 0.0, 3.0
+    assert balanced_mean_absolute_error(y_true, y_pred) == pytest.approx(4 / 3)
+    assert balanced_mean_absolute_error(y_true, y_pred, bins=[0, 2, 4]) == pytest.approx(
+        (1.0 + 1.5) / 2
+    )
+
+
+@pytest.mark.parametrize(
+    "func, kwargs, message",
+    [
+        (shot_metrics, {"y_true": [1, 2], "y_pred": [1], "y_train": Y_TRAIN}, "inconsistent"),
+        (shot_metrics, {"y_true": [1, np.nan], "y_pred": [1, 2], "y_train": Y_TRAIN},
+         "y_true contains NaN"),
+        (shot_metrics, {"y_true": [1], "y_pred": [np.inf], "y_train": Y_TRAIN},
+         "y_pred contains infinity"),
+        (shot_metrics, {"y_true": [1], "y_pred": [1], "y_train": [2, 2]}, "y is constant"),
+        (shot_metrics, {"y_true": [1], "y_pred": [1], "y_train": Y_TRAIN,
+                        "few_shot_threshold": 200}, "few_shot_threshold must be <="),
+        (shot_error, {"y_true": [1], "y_pred": [1], "y_train": Y_TRAIN, "metric": "r2"},
+         "'metric' parameter of shot_error"),
+        (shot_error, {"y_true": [1], "y_pred": [1], "y_train": Y_TRAIN, "shot": "rare"},
+         "'shot' parameter of shot_error"),
+    ],
+)
+def test_bad_input(func, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        func(**kwargs)
+
+
+@pytest.fixture
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(600, 3))
+    y = np.round(np.exp(0.5 * X[:, 0]) * 3)
+    return X, y
+
+
+def test_scorer_reads_the_training_labels_of_the_fit(data):
+    X, y = data
+    model = ReweightedRegressor(Ridge()).fit(X[:400], y[:400])
+    scorer = make_shot_scorer("mae", shot="few")
+    expected = shot_error(y[400:], model.predict(X[400:]), y_train=y[:400], shot="few")
+    assert scorer(model, X[400:], y[400:]) == pytest.approx(-expected)
+    # inside a pipeline too
+    pipe = make_pipeline(StandardScaler(), ReweightedRegressor(Ridge())).fit(X[:400], y[:400])
+    expected = shot_error(y[400:], pipe.predict(X[400:]), y_train=y[:400])
+    assert scorer(pipe, X[400:], y[400:]) == pytest.approx(-expected)
+
+
+def test_scorer_on_an_estimator_without_training_labels(data):
+    X, y = data
+    ridge = Ridge().fit(X, y)
+    with pytest.raises(ValueError, match="pass make_shot_scorer\\(..., y_train="):
+        make_shot_scorer("mae")(ridge, X, y)
+    scorer = make_shot_scorer("mae", y_train=y)
+    assert scorer(ridge, X, y) == pytest.approx(
+        -shot_error(y, ridge.predict(X), y_train=y)
+    )
+    # 'all' needs no training labels
+    assert make_shot_scorer("mse", shot="all")(ridge, X, y) < 0
+
+
+def test_correlation_scorers_are_not_negated(data):
+    X, y = data
+    model = ReweightedRegressor(Ridge()).fit(X, y)
+    value = make_shot_scorer("pearson", shot="all")(model, X, y)
+    assert value == pytest.approx(pearsonr(y, model.predict(X))[0])
+    assert repr(make_shot_scorer("mae")) == "make_shot_scorer(neg_'mae', shot='few')"
+
+
+def test_scorer_in_grid_search_uses_each_fold(data):
+    X, y = data
+    scorers = {
+        "few": make_shot_scorer("mae", shot="few"),
+        "many": make_shot_scorer("mae", shot="many"),
+    }
+    search = GridSearchCV(ReweightedRegressor(Ridge()), {"weighter__sigma": [1, 4]},
+                          scoring=scorers, refit="few", cv=3).fit(X, y)
+    assert search.best_params_["weighter__sigma"] in (1, 4)
+    # the grid search scores equal cross_validate's, fold by fold
+    cv = cross_validate(search.best_estimator_, X, y, scoring=scorers, cv=3)
+    best = search.best_index_
+    for fold in range(3):
+        assert search.cv_results_[f"split{fold}_test_few"][best] == pytest.approx(
+            cv["test_few"][fold]
+        )
