@@ -43,6 +43,8 @@ def check_labels(y, *, name="y", dtype=np.float64):
     y : ndarray of shape (n_samples,)
         A validated array (a copy only when conversion requires one).
     """
+    if y is None:
+        raise ValueError(f"requires {name} to be passed, but {name} is None.")
     arr = check_array(
         y,
         ensure_2d=False,
@@ -130,8 +132,8 @@ def bin_edges(y, bins="auto", *, name="bins"):
     lo, hi = float(np.min(y)), float(np.max(y))
     if lo == hi:
         raise ValueError(
-            f"y is constant (every label equals {lo!r}): at least two distinct "
-            f"label values are needed to form bins."
+            f"y is constant: its n_samples={y.shape[0]} labels all equal {lo!r}; "
+            "at least two distinct label values are needed to form bins."
         )
     if isinstance(bins, Integral):
         return np.linspace(lo, hi, int(bins) + 1)

@@ -103,8 +103,8 @@ class DenseWeight(BaseWeighter):
         lo, hi = float(y.min()), float(y.max())
         if lo == hi:
             raise ValueError(
-                f"y is constant (every label equals {lo!r}): a label density "
-                f"needs at least two distinct values."
+                f"y is constant: its n_samples={y.shape[0]} labels all equal "
+                f"{lo!r}; a label density needs at least two distinct values."
             )
         h = self.bandwidth
         if h is None:

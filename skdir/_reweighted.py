@@ -170,6 +170,11 @@ class ReweightedRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self : object
             The fitted wrapper.
         """
+        if y is None:
+            raise ValueError(
+                f"This {type(self).__name__} estimator requires y to be passed, "
+                "but the target y is None."
+            )
         y = check_labels(y)
         check_consistent_length(X, y)
         regressor = clone(self.regressor)
