@@ -1,5 +1,54 @@
-"""Datasets with skewed targets, shipped with skdir, and their DIR splits."""
+"""Datasets with skewed targets, shipped with skdir, and their DIR splits.
 
-from ._tabular import load_abalone
+Every loader returns a scikit-learn style Bunch with a ``split`` array
+(``'train'``, ``'val'``, ``'test'``: training keeps the natural skew,
+validation and test are balanced over target bins) and ``bin_edges``, the
+target bins of that split, to pass to LDS, FDS and the shot metrics.
 
-__all__ = ["load_abalone"]
+- tabular: :func:`load_abalone`, :func:`load_bike_sharing`, :func:`load_ames`,
+  :func:`load_hotel_rates`, :func:`load_cps1988`;
+- text: :func:`load_sts_b_dir` (sentence pairs, STS-B-DIR);
+- images: :func:`load_agedb_dir` (labels and split; images from a local AgeDB
+  folder as torch datasets, :class:`AgeDBImageDataset`);
+- synthetic: :func:`make_imbalanced_regression`.
+
+Sources and licenses of the shipped files: ``skdir/datasets/data/LICENSES.md``.
+``import skdir.datasets`` does not import torch.
+"""
+
+from ._agedb import load_agedb_dir
+from ._sts_b import load_sts_b_dir
+from ._synthetic import make_imbalanced_regression
+from ._tabular import (
+    load_abalone,
+    load_ames,
+    load_bike_sharing,
+    load_cps1988,
+    load_hotel_rates,
+)
+
+__all__ = [
+    "AgeDBImageDataset",
+    "load_abalone",
+    "load_agedb_dir",
+    "load_ames",
+    "load_bike_sharing",
+    "load_cps1988",
+    "load_hotel_rates",
+    "load_sts_b_dir",
+    "make_imbalanced_regression",
+]
+
+
+def __getattr__(name):
+    # The image dataset subclasses torch's Dataset: import torch on access only.
+    if name == "AgeDBImageDataset":
+        try:
+            from ._agedb_images import AgeDBImageDataset
+        except ImportError as exc:
+            raise ImportError(
+                "skdir.datasets.AgeDBImageDataset needs torch; install it with "
+                "pip install 'scikit-dir[deep]'."
+            ) from exc
+        return AgeDBImageDataset
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
