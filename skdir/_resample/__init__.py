@@ -1,0 +1,1 @@
+"""Regression resamplers; the public names live in :mod:`skdir.resample`."""

@@ -1,0 +1,153 @@
+"""Bumps: runs of consecutive labels on the same side of the relevance threshold.
+
+Sorting the labels and cutting wherever the relevance crosses the threshold
+gives the "bumps" of Torgo et al. (2013) and Branco et al. (2017): rare
+bumps (relevance >= threshold) and normal bumps, each resampled as a group.
+How many samples each bump ends with is the sampling strategy.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Bumps", "find_bumps", "target_sizes"]
+
+
+@dataclass
+class Bumps:
+    order: np.ndarray  # sample indices sorted by label
+    starts: np.ndarray  # (n_bumps + 1,) bump boundaries in `order`
+    rare: np.ndarray  # (n_bumps,) bool
+    y_min: np.ndarray
+    y_max: np.ndarray
+
+    @property
+    def n_bumps(self):
+        return self.rare.shape[0]
+
+    @property
+    def sizes(self):
+        return np.diff(self.starts)
+
+    def members(self, b):
+        return self.order[self.starts[b]:self.starts[b + 1]]
+
+    def describe(self, targets):
+        return pd.DataFrame({
+            "y_min": self.y_min, "y_max": self.y_max, "rare": self.rare,
+            "n_samples": self.sizes, "n_resampled": np.asarray(targets, dtype=np.intp),
+        })
+
+    def label(self, b):
+        kind = "rare" if self.rare[b] else "normal"
+        return f"the {kind} bump of labels in [{self.y_min[b]:g}, {self.y_max[b]:g}]"
+
+
+def find_bumps(y, relevance, threshold):
+    """Cut the sorted labels where their relevance crosses ``threshold``."""
+    order = np.argsort(y, kind="stable")
+    is_rare = relevance[order] >= threshold
+    if not is_rare.any():
+        raise ValueError(
+            f"No label has relevance >= relevance_threshold={threshold!r} (the "
+            f"largest relevance is {relevance.max():.3g}), so there are no rare "
+            "samples to resample. Lower relevance_threshold, or pass a relevance "
+            "(e.g. ControlPointRelevance) under which your rare labels score high."
+        )
+    if is_rare.all():
+        raise ValueError(
+            f"Every label has relevance >= relevance_threshold={threshold!r} (the "
+            f"smallest relevance is {relevance.min():.3g}), so there are no normal "
+            "samples to compare the rare ones with. Raise relevance_threshold or "
+            "pass another relevance."
+        )
+    cuts = np.flatnonzero(is_rare[1:] != is_rare[:-1]) + 1
+    starts = np.concatenate([[0], cuts, [y.shape[0]]])
+    y_sorted = y[order]
+    return Bumps(order=order, starts=starts, rare=is_rare[starts[:-1]],
+                 y_min=y_sorted[starts[:-1]], y_max=y_sorted[starts[1:] - 1])
+
+
+def _factors(strategy, bumps, mode):
+    """Per-bump multipliers from a float, a dict or a sequence."""
+    nb = bumps.n_bumps
+    if isinstance(strategy, Real):
+        which = "normal" if mode == "under" else "rare"
+        return _factors({which: float(strategy)}, bumps, mode)
+    if isinstance(strategy, Mapping):
+        unknown = set(strategy) - {"rare", "normal"}
+        if unknown:
+            raise ValueError(
+                f"sampling_strategy as a dict takes the keys 'rare' and 'normal' "
+                f"(size multipliers); got unknown key(s) {sorted(unknown)}."
+            )
+        f = np.where(bumps.rare, float(strategy.get("rare", 1.0)),
+                     float(strategy.get("normal", 1.0)))
+    else:
+        f = np.asarray(strategy, dtype=np.float64).ravel()
+        if f.shape[0] != nb:
+            raise ValueError(
+                f"sampling_strategy as a sequence needs one size multiplier per "
+                f"bump, in increasing label order; the labels form {nb} bumps "
+                f"(rare: {bumps.rare.tolist()}), got {f.shape[0]} multipliers."
+            )
+    if not np.all(np.isfinite(f) & (f > 0)):
+        raise ValueError(f"sampling_strategy multipliers must be > 0; got {f.tolist()}.")
+    if mode == "over" and (np.any(f < 1) or np.any(f[~bumps.rare] != 1)):
+        raise ValueError(
+            "An over-sampler only adds samples: sampling_strategy multipliers must "
+            f"be >= 1 for rare bumps and 1 for normal bumps; got {f.tolist()} for "
+            f"bumps with rare={bumps.rare.tolist()}."
+        )
+    if mode == "under" and (np.any(f > 1) or np.any(f[bumps.rare] != 1)):
+        raise ValueError(
+            "An under-sampler only removes samples: sampling_strategy multipliers "
+            f"must be <= 1 for normal bumps and 1 for rare bumps; got {f.tolist()} "
+            f"for bumps with rare={bumps.rare.tolist()}."
+        )
+    return f
+
+
+def target_sizes(strategy, bumps, mode):
+    """Number of samples each bump ends with.
+
+    Parameters
+    ----------
+    strategy : {'balance', 'extreme'}, float, dict or sequence
+        See the samplers' ``sampling_strategy``.
+    bumps : Bumps
+    mode : {'both', 'over', 'under'}
+        Whether the sampler may grow and shrink bumps, only grow rare bumps,
+        or only shrink normal bumps.
+
+    Returns
+    -------
+    sizes : ndarray of shape (n_bumps,), dtype intp
+    """
+    sizes = bumps.sizes.astype(np.float64)
+    rare = bumps.rare
+    n, nb = sizes.sum(), sizes.shape[0]
+    if isinstance(strategy, str):
+        if mode == "both":
+            b = np.round(n / nb)
+            if strategy == "balance":
+                t = np.full(nb, b)
+            else:  # 'extreme': inverts the bump frequencies, same total
+                inv = b * b / sizes
+                t = inv * (nb * b / inv.sum())
+        elif mode == "over":
+            ref = sizes[~rare].sum() / rare.sum()  # normal total per rare bump
+            if strategy == "extreme":
+                ref = (sizes[~rare].mean() ** 2) / sizes
+            t = np.where(rare, np.maximum(sizes, ref), sizes)
+        else:
+            ref = sizes[rare].sum() / (~rare).sum()
+            if strategy == "extreme":
+                ref = (sizes[rare].mean() ** 2) / sizes
+            t = np.where(rare, sizes, np.minimum(sizes, ref))
+    else:
+        t = sizes * _factors(strategy, bumps, mode)
+    return np.maximum(np.round(t), 1).astype(np.intp)

@@ -1,0 +1,84 @@
+"""A bootstrap with probabilities proportional to LDS weights."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils._param_validation import HasMethods, Interval
+
+from .._lds import LDS
+from ._base import BaseResampler, Plan
+
+__all__ = ["LDSResampler"]
+
+
+class LDSResampler(BaseResampler):
+    """Draw samples with probability proportional to their LDS weights.
+
+    The weighter (by default :class:`~skdir.reweight.LDS`) is fitted on the
+    labels; ``round(sampling_strategy * n)`` rows are then drawn with
+    replacement, row ``i`` with probability ``w_i / sum(w)``. In expectation
+    the resampled set weighs every label as the LDS weights would, so a
+    regressor without ``sample_weight`` support can still be trained on the
+    smoothed, re-balanced distribution. Rows are returned in input order.
+
+    Parameters
+    ----------
+    weighter : estimator or None, default=None
+        Object with ``fit_transform(y)`` returning positive per-sample
+        weights, such as :class:`~skdir.reweight.LDS` or
+        :class:`~skdir.reweight.DenseWeight`; None means ``LDS()``. Cloned at
+        every fit.
+    sampling_strategy : float, default=1.0
+        Number of rows drawn, as a multiple of the number of samples.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draw.
+
+    Attributes
+    ----------
+    weighter_ : estimator
+        The fitted clone of ``weighter``.
+    sample_indices_ : ndarray of shape (n_samples_new,)
+        Input row of every output row.
+    label_distribution_ : LabelDistribution
+        The labels passed to ``fit_resample``.
+    n_features_in_ : int
+        Number of features.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a DataFrame ``X`` with string column names.
+
+    See Also
+    --------
+    skdir.reweight.ReweightedRegressor : The same weights as sample weights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdir.resample import LDSResampler
+    >>> from skdir.reweight import LDS
+    >>> y = np.repeat([1., 2.], [90, 10])
+    >>> X = y.reshape(-1, 1)
+    >>> sampler = LDSResampler(LDS(kernel=None, reweight="inverse"), random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> np.unique(y_res, return_counts=True)[1]
+    array([51, 49])
+    """
+
+    _parameter_constraints = {
+        "weighter": [HasMethods(["fit_transform"]), None],
+        "sampling_strategy": [Interval(Real, 0, None, closed="neither")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, weighter=None, *, sampling_strategy=1.0, random_state=None):
+        self.weighter = weighter
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+    def _plan(self, X, y, rng):
+        weighter = LDS() if self.weighter is None else clone(self.weighter)
+        w = np.asarray(weighter.fit_transform(y), dtype=np.float64)
+        self.weighter_ = weighter
+        n_draw = max(1, int(round(self.sampling_strategy * y.shape[0])))
+        drawn = rng.choice(y.shape[0], size=n_draw, p=w / w.sum())
+        return Plan(kept=np.sort(drawn))

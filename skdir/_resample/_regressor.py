@@ -1,0 +1,219 @@
+"""A regressor trained on resampled data, with sample weights that follow the rows."""
+
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import HasMethods
+from sklearn.utils._tags import get_tags
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
+from sklearn.utils.validation import _num_samples, check_is_fitted
+
+from .._reweighted import (
+    _accepts_sample_weight,
+    _final_estimator,
+    _request_weights,
+    _sample_weight_key,
+)
+
+__all__ = ["ResampledRegressor"]
+
+
+class ResampledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
+    """Fit a regressor on resampled training data; sample weights follow the rows.
+
+    At every ``fit`` the sampler (by default :class:`SMOGN`) is cloned and
+    resamples the training data, and the regressor is cloned and fitted on
+    the result. A ``sample_weight`` passed to ``fit`` is resampled with the
+    rows (see :meth:`SMOGN.resample_weights <BaseResampler.resample_weights>`):
+    kept and copied rows keep their weight, a synthetic row between two
+    parents gets the same mix of their weights as of their features, a
+    noisy copy its seed's. This is what an imbalanced-learn ``Pipeline``
+    cannot do, since its samplers return only ``(X, y)``. Prediction uses the
+    regressor alone: nothing is resampled at predict time.
+
+    The fitted wrapper records the training labels before resampling
+    (``label_distribution_``), which :func:`skdir.metrics.make_shot_scorer`
+    reads.
+
+    Parameters
+    ----------
+    regressor : estimator
+        Regressor, or Pipeline ending in one. When ``sample_weight`` is
+        given, its (final step's) ``fit`` must accept ``sample_weight``.
+    sampler : sampler or None, default=None
+        A skdir sampler (``fit_resample`` and ``resample_weights``); None
+        means ``SMOGN()``.
+
+    Attributes
+    ----------
+    sampler_ : sampler
+        The fitted clone of ``sampler``.
+    regressor_ : estimator
+        The fitted clone of ``regressor``.
+    label_distribution_ : LabelDistribution
+        The training labels before resampling.
+    n_features_in_ : int
+        Number of features seen by the sampler.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen by the sampler, when ``X`` is a DataFrame.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import Ridge
+    >>> from skdir.resample import SMOTER, ResampledRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(200, 2))
+    >>> y = np.exp(X[:, 0])
+    >>> w = np.ones(200)
+    >>> model = ResampledRegressor(Ridge(), sampler=SMOTER(k=3, random_state=0))
+    >>> model.fit(X, y, sample_weight=w).predict(X[:2]).shape
+    (2,)
+    """
+
+    _parameter_constraints = {
+        "regressor": [HasMethods(["fit", "predict"])],
+        "sampler": [HasMethods(["fit_resample", "resample_weights"]), None],
+    }
+
+    def __init__(self, regressor, *, sampler=None):
+        self.regressor = regressor
+        self.sampler = sampler
+
+    def _sampler(self):
+        if self.sampler is None:
+            from ._smote import SMOGN
+
+            return SMOGN()
+        return clone(self.sampler)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, sample_weight=None, **fit_params):
+        """Resample ``(X, y)`` (and ``sample_weight``), then fit the regressor.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Training labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights; resampled with the rows and passed to the regressor.
+        **fit_params : dict
+            Other parameters of the regressor's ``fit`` (routed to it when
+            metadata routing is on). Per-sample arrays other than
+            ``sample_weight`` are refused: they could not follow the rows.
+
+        Returns
+        -------
+        self : object
+            The fitted wrapper.
+        """
+        n_samples = _num_samples(X)
+        if _routing_enabled():
+            routed = process_routing(self, "fit", **fit_params)
+            params = dict(routed.regressor.fit)
+        else:
+            params = dict(fit_params)
+        for name, value in params.items():
+            if hasattr(value, "__len__") and not isinstance(value, str | dict) \
+                    and len(value) == n_samples:
+                raise ValueError(
+                    f"ResampledRegressor cannot pass the per-sample fit parameter "
+                    f"{name!r} to the regressor: the sampler changes the rows and "
+                    "only sample_weight is resampled with them."
+                )
+        sampler = self._sampler()
+        X_res, y_res = sampler.fit_resample(X, y)
+        regressor = clone(self.regressor)
+        if sample_weight is not None:
+            if not _accepts_sample_weight(_final_estimator(regressor)):
+                raise TypeError(
+                    f"sample_weight was given but "
+                    f"{type(_final_estimator(regressor)).__name__}.fit does not "
+                    "accept sample_weight."
+                )
+            weights = sampler.resample_weights(sample_weight)
+            if _routing_enabled():
+                regressor = _request_weights(regressor)
+                params["sample_weight"] = weights
+            else:
+                params[_sample_weight_key(regressor)] = weights
+        regressor.fit(X_res, y_res, **params)
+        self.sampler_ = sampler
+        self.regressor_ = regressor
+        self.label_distribution_ = sampler.label_distribution_
+        if hasattr(sampler, "feature_names_in_"):
+            self.feature_names_in_ = sampler.feature_names_in_
+        return self
+
+    def predict(self, X, **predict_params):
+        """Predict with the fitted regressor.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Samples.
+        **predict_params : dict
+            Passed (or, with routing on, routed) to the regressor's
+            ``predict``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predictions.
+        """
+        check_is_fitted(self)
+        if _routing_enabled():
+            predict_params = process_routing(self, "predict", **predict_params).regressor.predict
+        return self.regressor_.predict(X, **predict_params)
+
+    @property
+    def n_features_in_(self):
+        """Number of features seen during :term:`fit`."""
+        try:
+            check_is_fitted(self)
+        except NotFittedError as exc:
+            raise AttributeError(
+                f"{type(self).__name__} object has no n_features_in_ attribute."
+            ) from exc
+        return self.sampler_.n_features_in_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.regressor)
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = inner.input_tags.categorical
+        tags.input_tags.string = inner.input_tags.string
+        tags.regressor_tags.poor_score = True
+        return tags
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        ``sample_weight`` is consumed here, resampled with the rows and
+        handed to the regressor; other fit and predict parameters are routed
+        to the regressor.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing information.
+        """
+        regressor = self.regressor
+        if _routing_enabled():
+            regressor = _request_weights(clone(regressor))
+        return (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(
+                regressor=regressor,
+                method_mapping=MethodMapping()
+                .add(caller="fit", callee="fit")
+                .add(caller="predict", callee="predict"),
+            )
+        )
