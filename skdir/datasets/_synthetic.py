@@ -33,7 +33,7 @@ def _skewed_uniform(rng, n, imbalance):
     prefer_skip_nested_validation=True,
 )
 def make_imbalanced_regression(n_samples=1000, n_features=10, *, n_informative=5,
-                               imbalance=3.0, target_range=(0.0, 100.0), noise=0.1,
+                               imbalance=3.0, target_range=(0.0, 100.0), noise=0.5,
                                integer_target=False, random_state=None):
     """Generate a regression problem whose target distribution is skewed.
 
@@ -74,9 +74,13 @@ def make_imbalanced_regression(n_samples=1000, n_features=10, *, n_informative=5
         a negative value makes high targets the frequent ones.
     target_range : tuple of two floats, default=(0.0, 100.0)
         ``(low, high)``, ``low < high``: the range of the target.
-    noise : float, default=0.1
+    noise : float, default=0.5
         Standard deviation of the Gaussian noise added to the informative
-        features (their signal spans about 1 to 3).
+        features (their signal spans about 1 to 3). With the default, a
+        gradient-boosting model trained on 4,000 samples (``imbalance=4``)
+        errs about three times more on few-shot than on many-shot targets;
+        with ``noise=0.1`` the mapping is almost deterministic and every
+        region is easy.
     integer_target : bool, default=False
         If True, the target is rounded to integers (like ages or counts).
     random_state : int, RandomState instance or None, default=None
