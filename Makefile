@@ -29,7 +29,7 @@ benchmark: $(VENV)/.installed
 	$(BIN)/skdir benchmark $(ARGS)
 
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -n 2
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2
 	$(BIN)/mkdocs build --strict --site-dir build/site
 
 docs: $(VENV)/.installed

@@ -1,6 +1,11 @@
 import os
 
-import pytest
+# pytest runs with -n 2 on 2 cores: one OpenMP / BLAS / torch thread per
+# worker. Oversubscribed OpenMP (HistGradientBoosting) runs 10x slower.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import pytest  # noqa: E402
 
 
 def pytest_addoption(parser):

@@ -32,7 +32,7 @@ __all__ = [
 _ERRORS = ("mae", "mse", "gm")
 _SCORES = ("pearson", "spearman")
 _SHOTS = ("all",) + REGIONS
-_BINS = [None, Interval(Integral, 2, None, closed="left"), "array-like"]
+_BINS = [None, StrOptions({"auto"}), Interval(Integral, 2, None, closed="left"), "array-like"]
 
 
 def _check_pair(y_true, y_pred):
@@ -136,9 +136,9 @@ def shot_metrics(
     y_train : array-like of shape (n_train,) or LabelDistribution
         Training labels (or a fitted estimator's ``label_distribution_``):
         the counts that decide each test sample's region.
-    bins : None, int or array-like, default=None
-        Binning of the labels; None bins as ``LDS(bins='auto')`` does on
-        ``y_train`` (one bin per integer for integer labels).
+    bins : None, 'auto', int or array-like, default=None
+        Binning of the labels; None (or 'auto') bins as ``LDS(bins='auto')``
+        does on ``y_train`` (one bin per integer for integer labels).
     many_shot_threshold : float, default=100
         A bin with more training samples than this is many-shot.
     few_shot_threshold : float, default=20

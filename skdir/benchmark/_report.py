@@ -1,0 +1,135 @@
+"""Summaries, files and plots of a benchmark result."""
+
+import json
+import platform
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["describe", "format_table", "summarize", "to_markdown", "write_report"]
+
+_SHOTS = ["all", "many", "medium", "few"]
+
+
+def summarize(records, metrics=("mae", "gm")):
+    """Mean and standard deviation over seeds, per method, metric and region.
+
+    Parameters
+    ----------
+    records : DataFrame
+        :attr:`BenchmarkResult.records`.
+    metrics : sequence of str, default=('mae', 'gm')
+        Metric columns to keep.
+
+    Returns
+    -------
+    mean, std : DataFrame
+        Indexed by method (in run order), columns ``(metric, shot)``. The
+        std is over seeds (ddof=1; NaN with one seed).
+    """
+    order = list(dict.fromkeys(records["method"]))
+    grouped = records.groupby(["method", "shot"], sort=False)[list(metrics)]
+    mean = grouped.mean().unstack("shot")
+    std = grouped.std(ddof=1).unstack("shot")
+    columns = pd.MultiIndex.from_product([list(metrics), _SHOTS])
+    return mean.reindex(index=order, columns=columns), std.reindex(index=order, columns=columns)
+
+
+def format_table(mean, std, *, digits=3):
+    """``mean ± std`` strings; the mean alone when there is one seed."""
+    cells = mean.map(lambda v: f"{v:.{digits}f}")
+    if not std.isna().all().all():
+        cells = cells + std.map(lambda v: "" if np.isnan(v) else f" ± {v:.{digits}f}")
+    cells.columns = [f"{m.upper()} {s}" for m, s in cells.columns]
+    cells.index.name = "method"
+    return cells
+
+
+def to_markdown(table):
+    """A DataFrame of strings as a GitHub markdown table (no extra dependency)."""
+    header = [table.index.name or ""] + [str(c) for c in table.columns]
+    rows = [[str(i)] + [str(v) for v in row] for i, row in zip(table.index, table.to_numpy())]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _counts_line(records):
+    first = records[records["seed"] == records["seed"].iloc[0]]
+    counts = first.drop_duplicates("shot").set_index("shot")["count"]
+    return " / ".join(f"{s} {int(counts[s])}" for s in _SHOTS)
+
+
+def describe(result):
+    """One header line: dataset, model, seeds and test-set shot counts."""
+    s = result.settings
+    return (f"{s['dataset']} ({s['model']}, {len(s['seeds'])} seed(s): {s['seeds']}, "
+            f"device {s['device']}); test samples {_counts_line(result.records)}")
+
+
+def write_report(result, out_dir, *, plots=True):
+    """Write CSV, JSON, markdown and PNG plots of ``result`` under ``out_dir``.
+
+    Returns
+    -------
+    paths : list of Path
+        The files written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    mean, std = summarize(result.records, metrics=("mae", "mse", "gm"))
+    table = format_table(mean, std)
+    paths = [out / "records.csv", out / "summary.csv", out / "summary.json", out / "summary.md"]
+    result.records.to_csv(paths[0], index=False)
+    summary = pd.concat({"mean": mean, "std": std}, axis=1)
+    summary.to_csv(paths[1])
+    payload = {
+        "settings": result.settings,
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "processor": platform.processor() or platform.machine()},
+        "mean": {m: {f"{k[0]}_{k[1]}": v for k, v in row.items()} for m, row in mean.iterrows()},
+        "std": {m: {f"{k[0]}_{k[1]}": v for k, v in row.items()} for m, row in std.iterrows()},
+    }
+    paths[2].write_text(json.dumps(payload, indent=2, default=float, allow_nan=True))
+    paths[3].write_text(f"{describe(result)}\n\n{to_markdown(table)}\n")
+    if plots:
+        paths += _write_plots(result, out)
+    return paths
+
+
+def _write_plots(result, out):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..plot import plot_error_along_target, plot_label_density, plot_shot_errors
+    from ..reweight import LDS
+
+    data = result.data
+    paths = []
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    plot_label_density(LDS(bins=data.bins).fit(data.y_train), ax=ax)
+    ax.set_title(f"{data.name}: training label density")
+    paths.append(out / "label_density.png")
+    fig.savefig(paths[-1], dpi=120, bbox_inches="tight")
+    plt.close(fig)
+
+    mean, _ = summarize(result.records, metrics=("mae",))
+    tables = {m: pd.DataFrame({"mae": mean.loc[m, "mae"]}) for m in mean.index}
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    plot_shot_errors(tables, metric="mae", ax=ax)
+    ax.set_title(f"{data.name}: test MAE by shot region (mean over seeds)")
+    paths.append(out / "shot_errors.png")
+    fig.savefig(paths[-1], dpi=120, bbox_inches="tight")
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    plot_error_along_target(data.y_test, result.predictions, y_train=data.y_train,
+                            bins=data.bins, ax=ax)
+    ax.set_title(f"{data.name}: test MAE along the target (seed {result.settings['seeds'][0]})")
+    paths.append(out / "error_along_target.png")
+    fig.savefig(paths[-1], dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    return paths

@@ -1,0 +1,68 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdir.__main__ import main
+from skdir.benchmark import load_benchmark_data, run_benchmark, summarize
+from skdir.datasets import load_abalone
+
+
+def test_seed_zero_is_the_shipped_split():
+    data = load_benchmark_data("abalone", 0)
+    ds = load_abalone()
+    assert len(data.y_train) == int(np.sum(ds.split == "train"))
+    np.testing.assert_array_equal(np.sort(data.y_test), np.sort(ds.target[ds.split == "test"]))
+    # another seed draws another split with the same per-bin sizes
+    other = load_benchmark_data("abalone", 1)
+    np.testing.assert_array_equal(np.sort(other.y_test), np.sort(data.y_test))
+    assert not np.array_equal(other.y_train, data.y_train)
+
+
+def test_run_benchmark_pairs_methods_within_a_seed():
+    result = run_benchmark(methods=["vanilla", "inv"], seeds=[0, 1], progress=False)
+    records = result.records
+    assert set(records["shot"]) == {"all", "many", "medium", "few"}
+    assert len(records) == 2 * 2 * 4
+    counts = records.pivot_table(index=["seed", "shot"], columns="method", values="count")
+    assert (counts["vanilla"] == counts["inv"]).all()
+    mean, std = summarize(records)
+    assert list(mean.index) == ["vanilla", "inv"]
+    assert mean.loc["vanilla", ("mae", "all")] == pytest.approx(
+        records.query("method == 'vanilla' and shot == 'all'")["mae"].mean()
+    )
+    assert (std.to_numpy() >= 0).all()
+
+
+def test_cli_prints_the_table_and_writes_files(tmp_path, capsys):
+    out = tmp_path / "run"
+    code = main(["benchmark", "--methods", "vanilla,lds", "--seeds", "1", "--quiet",
+                 "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "MAE few" in printed and "lds" in printed
+    for name in ["records.csv", "summary.csv", "summary.json", "summary.md",
+                 "label_density.png", "shot_errors.png", "error_along_target.png"]:
+        assert (out / name).stat().st_size > 0
+    records = pd.read_csv(out / "records.csv")
+    assert set(records["method"]) == {"vanilla", "lds"}
+    payload = json.loads((out / "summary.json").read_text())
+    assert payload["settings"]["seeds"] == [0]
+    assert "| lds |" in (out / "summary.md").read_text()
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["benchmark", "--methods", "magic", "--quiet", "--no-plots"], "method must be one of"),
+        (["benchmark", "--dataset", "nope"], "invalid choice"),
+    ],
+)
+def test_cli_rejects_unknown_names(argv, message, capsys, tmp_path):
+    try:
+        code = main(argv + ["--out", str(tmp_path)])
+    except SystemExit as exc:  # argparse
+        code = exc.code
+    assert code == 2
+    assert message in capsys.readouterr().err
