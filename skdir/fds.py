@@ -1,0 +1,494 @@
+"""Feature distribution smoothing (FDS), Yang et al., ICML 2021.
+
+FDS calibrates the features a network computes for a sample towards the
+feature statistics of the neighbouring target bins, so that rare labels
+borrow the statistics of their frequent neighbours, as LDS lets them borrow
+label density. It is a layer between a feature extractor and the
+regression head, active only while training.
+
+This module needs the ``deep`` extra: ``pip install 'scikit-dir[deep]'``.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+
+from ._deep._require import require_deep
+
+require_deep("skdir.fds")
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+from ._binning import assign_bins, bin_edges, check_labels  # noqa: E402
+from ._kernels import KERNELS, check_window_params, kernel_window  # noqa: E402
+
+__all__ = ["FDS", "UPDATE_MODES", "smoothing_taps"]
+
+#: Where the statistics come from: ``'online'`` accumulates the features of
+#: the epoch's own training forward passes, ``'epoch'`` expects an extra
+#: no-grad pass over the training set at the end of each epoch.
+UPDATE_MODES = ("online", "epoch")
+
+
+def smoothing_taps(n_bins, ks):
+    """Source bin of every tap of a centred window of ``ks`` bins.
+
+    The signal is extended by mirroring about its end bins (``d c b | a b c
+    d | c b a``), as :func:`scipy.ndimage.convolve1d` does with
+    ``mode='mirror'`` and :func:`torch.nn.functional.pad` with
+    ``mode='reflect'``, repeated as often as a short signal needs.
+
+    Parameters
+    ----------
+    n_bins : int
+        Number of bins.
+    ks : int
+        Odd window length.
+
+    Returns
+    -------
+    taps : ndarray of shape (n_bins, ks), dtype intp
+        ``taps[i, k]`` is the bin read by tap ``k`` of the window centred on
+        bin ``i``.
+
+    Examples
+    --------
+    >>> from skdir.fds import smoothing_taps
+    >>> smoothing_taps(4, 5)
+    array([[2, 1, 0, 1, 2],
+           [1, 0, 1, 2, 3],
+           [0, 1, 2, 3, 2],
+           [1, 2, 3, 2, 1]])
+    """
+    half = (ks - 1) // 2
+    pos = np.arange(n_bins)[:, None] + np.arange(-half, half + 1)[None, :]
+    if n_bins == 1:
+        return np.zeros_like(pos)
+    period = 2 * (n_bins - 1)
+    pos = np.mod(pos, period)
+    return np.where(pos >= n_bins, period - pos, pos)
+
+
+def _check_clip(clip, name):
+    try:
+        low, high = (float(v) for v in clip)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a pair (low, high); got {clip!r}.") from exc
+    if not 0 < low <= high < np.inf:
+        raise ValueError(f"{name} must satisfy 0 < low <= high < inf; got {clip!r}.")
+    return low, high
+
+
+def check_fds_params(*, kernel, ks, sigma, momentum, clip, start_update, start_smooth,
+                     update, prefix=""):
+    """Raise a ValueError naming the parameter for an ill-defined FDS."""
+    if kernel is None or kernel not in KERNELS:
+        raise ValueError(f"{prefix}kernel must be one of {KERNELS}; got {kernel!r}.")
+    check_window_params(kernel, ks, sigma, prefix=prefix)
+    if momentum is not None and not (isinstance(momentum, Real) and 0 <= momentum < 1):
+        raise ValueError(
+            f"{prefix}momentum must be None (cumulative average) or a float in "
+            f"[0, 1); got {momentum!r}."
+        )
+    _check_clip(clip, f"{prefix}clip")
+    for name, value in (("start_update", start_update), ("start_smooth", start_smooth)):
+        if not isinstance(value, Integral) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"{prefix}{name} must be an int >= 0 (an epoch); got {value!r}.")
+    if update not in UPDATE_MODES:
+        raise ValueError(f"{prefix}update must be one of {UPDATE_MODES}; got {update!r}.")
+
+
+class FDS(nn.Module):
+    """Feature distribution smoothing layer.
+
+    Keeps, per target bin, running statistics (mean and unbiased variance per
+    feature dimension) of the features of the training samples in that bin,
+    smooths them across neighbouring bins with a kernel window normalised to
+    sum 1 (the LDS kernels, mirror padding at the ends), and during training
+    replaces a feature ``z`` of a sample in bin ``b`` by::
+
+        (z - mu_b) * sqrt(clip(smoothed_var_b / var_b, *clip)) + smoothed_mu_b
+
+    In evaluation mode, or when no bins are given, it is the identity.
+
+    The calibration is gathered per sample and out of place (autograd works
+    when the features come out of an in-place ReLU), the statistics are
+    accumulated with ``index_add_`` in float64; there is no Python loop over
+    bins or samples. Under :mod:`torch.distributed` the per-bin sums are
+    all-reduced at the end of every epoch, so every process holds the
+    statistics of the whole training set.
+
+    Life cycle, per epoch: ``forward`` (training mode, with bins) calibrates
+    with the statistics of the epochs before and, with ``update='online'``,
+    accumulates the incoming features; with ``update='epoch'`` the trainer
+    calls :meth:`accumulate` in an extra no-grad pass over the training set
+    instead. :meth:`end_epoch` then folds the epoch's statistics into the
+    running ones (``running = momentum * running + (1 - momentum) * epoch``;
+    the first update of a bin copies) and recomputes the calibration.
+    :class:`skdir.estimators.DeepRegressor` does all of this for you.
+
+    Parameters
+    ----------
+    n_features : int
+        Width of the features (second dimension).
+    bin_edges : array-like of shape (n_bins + 1,)
+        Increasing bin edges, e.g. from :meth:`from_labels` or
+        :func:`skdir._binning.bin_edges`, so that FDS bins agree with LDS.
+    kernel : {'gaussian', 'triang', 'laplace'}, default='gaussian'
+        Smoothing kernel (the LDS windows, rescaled to sum 1).
+    ks : int, default=5
+        Odd kernel size, in bins.
+    sigma : float, default=2.0
+        Kernel width, in bins.
+    momentum : float or None, default=0.9
+        Weight of the running statistics when an epoch's statistics are
+        folded in; None averages all epochs, weighted by sample counts.
+    clip : tuple of (float, float), default=(0.1, 10.0)
+        Bounds of the variance ratio ``smoothed_var / var``.
+    start_update : int, default=0
+        First epoch whose features are accumulated.
+    start_smooth : int, default=1
+        First epoch in which features are calibrated.
+    update : {'online', 'epoch'}, default='online'
+        ``'online'``: ``forward`` accumulates the training features it sees.
+        ``'epoch'``: only explicit :meth:`accumulate` calls do.
+
+    Attributes
+    ----------
+    running_mean, running_var : Tensor of shape (n_bins, n_features)
+        Running per-bin mean and unbiased variance (float64).
+    smoothed_mean, smoothed_var : Tensor of shape (n_bins, n_features)
+        The same smoothed across bins.
+    count : Tensor of shape (n_bins,)
+        Samples folded into each bin's statistics so far; bins with 0 were
+        never seen and are left uncalibrated.
+    scale, shift : Tensor of shape (n_bins, n_features)
+        The calibration as ``z * scale[b] + shift[b]`` (float32). Dimensions
+        with zero variance and bins never seen have scale 1 and shift 0.
+    epoch : int
+        Number of :meth:`end_epoch` calls so far.
+    n_updates : int
+        Number of epochs whose statistics were folded in.
+
+    References
+    ----------
+    Y. Yang, K. Zha, Y.-C. Chen, H. Wang, D. Katabi. Delving into Deep
+    Imbalanced Regression. ICML 2021.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skdir.fds import FDS
+    >>> fds = FDS.from_labels([0, 1, 2, 3, 4, 5], n_features=2, ks=3, sigma=1)
+    >>> fds.n_bins
+    6
+    >>> z = torch.arange(12.0).reshape(6, 2)
+    >>> bins = fds.bin_index([0, 1, 2, 3, 4, 5])
+    >>> fds.train()(z, bins) is z          # epoch 0: statistics only
+    True
+    >>> fds.end_epoch()
+    >>> fds.running_mean[:2]
+    tensor([[0., 1.],
+            [2., 3.]], dtype=torch.float64)
+    >>> bool(torch.equal(fds.eval()(z, bins), z))   # identity in eval mode
+    True
+    """
+
+    def __init__(self, n_features, bin_edges, *, kernel="gaussian", ks=5, sigma=2.0,
+                 momentum=0.9, clip=(0.1, 10.0), start_update=0, start_smooth=1,
+                 update="online"):
+        super().__init__()
+        if not isinstance(n_features, Integral) or isinstance(n_features, bool) or n_features < 1:
+            raise ValueError(f"n_features must be an int >= 1; got {n_features!r}.")
+        check_fds_params(kernel=kernel, ks=ks, sigma=sigma, momentum=momentum, clip=clip,
+                         start_update=start_update, start_smooth=start_smooth, update=update)
+        edges = _edges(bin_edges)
+        n_bins = edges.size - 1
+        window = kernel_window(kernel, ks, sigma)
+        window = window / window.sum()
+
+        self.kernel, self.ks, self.sigma = kernel, int(ks), float(sigma)
+        self.momentum = None if momentum is None else float(momentum)
+        self.clip = _check_clip(clip, "clip")
+        self.start_update, self.start_smooth = int(start_update), int(start_smooth)
+        self.update = update
+        self.epoch = 0
+        self.n_updates = 0
+        # Accumulators of the current epoch: plain tensors, not buffers, so
+        # that DistributedDataParallel's buffer broadcast leaves each
+        # process's own sums alone (they are all-reduced in end_epoch).
+        self._acc = None
+
+        f64 = torch.float64
+        self.register_buffer("bin_edges", torch.as_tensor(edges, dtype=f64))
+        self.register_buffer("window", torch.as_tensor(window, dtype=f64), persistent=False)
+        self.register_buffer("taps", torch.as_tensor(smoothing_taps(n_bins, ks), dtype=torch.long),
+                             persistent=False)
+        shape = (n_bins, int(n_features))
+        self.register_buffer("running_mean", torch.zeros(shape, dtype=f64))
+        self.register_buffer("running_var", torch.zeros(shape, dtype=f64))
+        self.register_buffer("smoothed_mean", torch.zeros(shape, dtype=f64))
+        self.register_buffer("smoothed_var", torch.zeros(shape, dtype=f64))
+        self.register_buffer("count", torch.zeros(n_bins, dtype=f64))
+        self.register_buffer("scale", torch.ones(shape))
+        self.register_buffer("shift", torch.zeros(shape))
+
+    @classmethod
+    def from_labels(cls, y, n_features, *, bins="auto", **kwargs):
+        """An FDS layer binning like ``LDS(bins=bins)`` on the labels ``y``.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Training labels.
+        n_features : int
+            Feature width.
+        bins : 'auto', int or array-like, default='auto'
+            As for :class:`skdir.reweight.LDS`.
+        **kwargs : dict
+            Other parameters of :class:`FDS`.
+
+        Returns
+        -------
+        fds : FDS
+            A new layer.
+        """
+        return cls(n_features, bin_edges(check_labels(y), bins), **kwargs)
+
+    @property
+    def n_bins(self):
+        """Number of target bins."""
+        return self.count.shape[0]
+
+    @property
+    def n_features(self):
+        """Feature width."""
+        return self.running_mean.shape[1]
+
+    @property
+    def collecting(self):
+        """Whether features of the current epoch are accumulated."""
+        return self.epoch >= self.start_update
+
+    @property
+    def calibrating(self):
+        """Whether training features are calibrated in the current epoch."""
+        return self.epoch >= self.start_smooth and self.n_updates > 0
+
+    def bin_index(self, y):
+        """Bin of each label (labels beyond the edges go to the edge bins).
+
+        Parameters
+        ----------
+        y : array-like or Tensor of shape (n_samples,)
+            Labels.
+
+        Returns
+        -------
+        bins : LongTensor of shape (n_samples,)
+            On the device of this layer.
+        """
+        if isinstance(y, torch.Tensor):
+            y = y.detach().cpu().numpy()
+        edges = self.bin_edges.cpu().numpy()
+        idx = assign_bins(check_labels(y), edges)
+        return torch.as_tensor(idx, dtype=torch.long, device=self.count.device)
+
+    def forward(self, features, bins=None):
+        """Calibrate (training mode with bins) or pass through.
+
+        Parameters
+        ----------
+        features : Tensor of shape (batch, n_features)
+            Features of a batch.
+        bins : LongTensor of shape (batch,) or None
+            Target bin of each sample (see :meth:`bin_index`); None at
+            prediction time.
+
+        Returns
+        -------
+        features : Tensor of shape (batch, n_features)
+            A new tensor when calibrated; the input itself otherwise.
+        """
+        if not self.training or bins is None:
+            return features
+        self._check(features, bins)
+        if self.update == "online":
+            self.accumulate(features, bins)
+        if not self.calibrating:
+            return features
+        return self.calibrate(features, bins)
+
+    def calibrate(self, features, bins):
+        """Apply the current calibration, whatever the mode and epoch.
+
+        Parameters
+        ----------
+        features : Tensor of shape (batch, n_features)
+            Features.
+        bins : LongTensor of shape (batch,)
+            Their bins.
+
+        Returns
+        -------
+        calibrated : Tensor of shape (batch, n_features)
+            ``features * scale[bins] + shift[bins]``, in the input's dtype.
+        """
+        scale = self.scale.index_select(0, bins)
+        shift = self.shift.index_select(0, bins)
+        return torch.addcmul(shift, features.to(scale.dtype), scale).to(features.dtype)
+
+    @torch.no_grad()
+    def accumulate(self, features, bins):
+        """Add a batch of features to the current epoch's per-bin sums.
+
+        Does nothing before epoch ``start_update``.
+
+        Parameters
+        ----------
+        features : Tensor of shape (batch, n_features)
+            Features (detached here).
+        bins : LongTensor of shape (batch,)
+            Their bins.
+        """
+        if not self.collecting:
+            return
+        z = features.detach().to(torch.float64)
+        if self._acc is None or self._acc[0].device != z.device:
+            n_bins, dim = self.running_mean.shape
+            self._acc = (torch.zeros(n_bins, dtype=torch.float64, device=z.device),
+                         torch.zeros(n_bins, dim, dtype=torch.float64, device=z.device),
+                         torch.zeros(n_bins, dim, dtype=torch.float64, device=z.device))
+        count, total, squares = self._acc
+        count.index_add_(0, bins, torch.ones(bins.shape[0], dtype=torch.float64,
+                                             device=z.device))
+        total.index_add_(0, bins, z)
+        squares.index_add_(0, bins, z * z)
+
+    @torch.no_grad()
+    def end_epoch(self):
+        """Fold the epoch's statistics in, refresh the calibration, count the epoch.
+
+        Under an initialised :mod:`torch.distributed` process group with more
+        than one process, the epoch's sums are all-reduced first: every
+        process must call this at the same point.
+        """
+        acc = self._all_reduce(self._acc)
+        self._acc = None
+        if acc is not None:
+            self._fold(*acc)
+        self.epoch += 1
+
+    def _all_reduce(self, acc):
+        dist = torch.distributed
+        if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
+            return acc
+        n_bins, dim = self.running_mean.shape
+        if acc is None:  # this process saw no sample this epoch
+            flat = torch.zeros(n_bins * (1 + 2 * dim), dtype=torch.float64,
+                               device=self.running_mean.device)
+        else:
+            flat = torch.cat([acc[0], acc[1].reshape(-1), acc[2].reshape(-1)])
+        dist.all_reduce(flat)
+        count = flat[:n_bins]
+        total = flat[n_bins:n_bins * (1 + dim)].reshape(n_bins, dim)
+        squares = flat[n_bins * (1 + dim):].reshape(n_bins, dim)
+        return count, total, squares
+
+    def _fold(self, count, total, squares):
+        dev = self.running_mean.device
+        count, total, squares = count.to(dev), total.to(dev), squares.to(dev)
+        has = count > 0
+        if not bool(has.any()):
+            return
+        n = count[:, None]
+        mean = total / n.clamp_min(1)
+        var = (squares - total * mean) / (n - 1).clamp_min(1)
+        # One sample gives no variance: zero, so the bin is left uncalibrated.
+        var = torch.where(n > 1, var.clamp_min(0), torch.zeros_like(var))
+        if self.momentum is None:
+            keep = self.count / (self.count + count).clamp_min(1)
+        else:
+            keep = torch.full_like(count, self.momentum)
+        keep = torch.where(self.count > 0, keep, torch.zeros_like(keep))  # first sight copies
+        keep = torch.where(has, keep, torch.ones_like(keep))[:, None]     # unseen: unchanged
+        self.running_mean.copy_(keep * self.running_mean + (1 - keep) * mean)
+        self.running_var.copy_(keep * self.running_var + (1 - keep) * var)
+        self.count.add_(count)
+        self.n_updates += 1
+        self.refresh()
+
+    @torch.no_grad()
+    def refresh(self):
+        """Recompute the smoothed statistics and the calibration.
+
+        Bins never seen take no part in the smoothing: the window is
+        renormalised over the seen bins it covers (with every bin seen this
+        is the plain mirror-padded convolution).
+        """
+        seen = (self.count > 0).to(torch.float64)[:, None]
+        weights = self.window[None, :, None]
+
+        def smooth(x):
+            return (x[self.taps] * weights).sum(dim=1)
+
+        mass = smooth(seen)
+        covered = mass > 0
+        safe_mass = torch.where(covered, mass, torch.ones_like(mass))
+        self.smoothed_mean.copy_(torch.where(
+            covered, smooth(self.running_mean * seen) / safe_mass, self.running_mean))
+        self.smoothed_var.copy_(torch.where(
+            covered, smooth(self.running_var * seen) / safe_mass, self.running_var))
+
+        valid = (seen > 0) & (self.running_var > 0) & covered
+        low, high = self.clip
+        ratio = self.smoothed_var / torch.where(valid, self.running_var,
+                                                torch.ones_like(self.running_var))
+        scale = torch.sqrt(ratio.clamp(low, high))
+        shift = self.smoothed_mean - self.running_mean * scale
+        self.scale.copy_(torch.where(valid, scale, torch.ones_like(scale)))
+        self.shift.copy_(torch.where(valid, shift, torch.zeros_like(shift)))
+
+    def reset_statistics(self):
+        """Forget every statistic and start again at epoch 0."""
+        for name in ("running_mean", "running_var", "smoothed_mean", "smoothed_var",
+                     "count", "shift"):
+            getattr(self, name).zero_()
+        self.scale.fill_(1.0)
+        self.epoch = 0
+        self.n_updates = 0
+        self._acc = None
+
+    def get_extra_state(self):
+        """Epoch counters, saved in ``state_dict`` next to the buffers."""
+        return {"epoch": self.epoch, "n_updates": self.n_updates}
+
+    def set_extra_state(self, state):
+        """Restore the epoch counters of :meth:`get_extra_state`."""
+        self.epoch = int(state["epoch"])
+        self.n_updates = int(state["n_updates"])
+
+    def extra_repr(self):
+        return (f"n_features={self.n_features}, n_bins={self.n_bins}, kernel={self.kernel!r}, "
+                f"ks={self.ks}, sigma={self.sigma}, momentum={self.momentum}, "
+                f"clip={self.clip}, start_update={self.start_update}, "
+                f"start_smooth={self.start_smooth}, update={self.update!r}")
+
+    def _check(self, features, bins):
+        if features.ndim != 2 or features.shape[1] != self.n_features:
+            raise ValueError(
+                f"FDS expects features of shape (batch, {self.n_features}); got "
+                f"{tuple(features.shape)}."
+            )
+        if bins.ndim != 1 or bins.shape[0] != features.shape[0] or bins.dtype != torch.long:
+            raise ValueError(
+                f"FDS expects bins as a LongTensor of shape ({features.shape[0]},); got "
+                f"{bins.dtype} of shape {tuple(bins.shape)}."
+            )
+
+
+def _edges(edges):
+    if isinstance(edges, torch.Tensor):
+        edges = edges.detach().cpu().numpy()
+    return bin_edges(None, edges, name="bin_edges")
