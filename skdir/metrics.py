@@ -13,7 +13,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length
 
@@ -42,6 +41,13 @@ def _check_pair(y_true, y_pred):
     return y_true, y_pred
 
 
+def _pearson(a, b):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        da, db = a - a.mean(), b - b.mean()
+        r = np.dot(da, db) / np.sqrt(np.dot(da, da) * np.dot(db, db))
+    return np.nan if a.shape[0] < 2 else float(np.clip(r, -1.0, 1.0))
+
+
 def _group_pearson(a, b, codes, n_groups):
     # Two-pass (centred) sums per group: stable where raw sums would cancel.
     count = np.bincount(codes, minlength=n_groups)
@@ -57,44 +63,77 @@ def _group_pearson(a, b, codes, n_groups):
     return np.clip(r, -1.0, 1.0)
 
 
-def _group_ranks(x, codes, n_groups):
-    ranks = np.empty_like(x)
-    for g in range(n_groups):  # a handful of regions, not bins or samples
-        mask = codes == g
-        if mask.any():
-            ranks[mask] = rankdata(x[mask])
-    return ranks
+def _tied_ranks(sorted_values, group_start):
+    """1-based ranks of sorted values, ties averaged, restarting at each group.
+
+    ``group_start`` is True where a new group begins in the sorted sequence.
+    """
+    n = sorted_values.shape[0]
+    new_run = np.empty(n, dtype=bool)
+    new_run[0] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=new_run[1:])
+    new_run |= group_start
+    run_start = np.flatnonzero(new_run)
+    run_end = np.append(run_start[1:], n)  # exclusive
+    first_of_group = np.maximum.accumulate(np.where(group_start, np.arange(n), 0))
+    run_of = np.cumsum(new_run) - 1
+    offset = first_of_group[run_start]
+    # average of positions start..end-1 within the group, plus one
+    mean_rank = (run_start + run_end - 1) / 2.0 - offset + 1.0
+    return mean_rank[run_of]
+
+
+def _ranks(x, codes, n_groups):
+    """Average-tie ranks of ``x`` overall and within each group, from one sort."""
+    n = x.shape[0]
+    order = np.argsort(x)
+    overall = np.empty(n)
+    starts = np.zeros(n, dtype=bool)
+    starts[:1] = True
+    overall[order] = _tied_ranks(x[order], starts)
+    # A stable sort by group keeps the value order inside each group.
+    grouped = order[np.argsort(codes[order], kind="stable")]
+    group_sorted = codes[grouped]
+    starts = np.empty(n, dtype=bool)
+    starts[:1] = True
+    np.not_equal(group_sorted[1:], group_sorted[:-1], out=starts[1:])
+    within = np.empty(n)
+    within[grouped] = _tied_ranks(x[grouped], starts)
+    return overall, within
 
 
 def _region_table(y_true, y_pred, regions):
     """Metrics per region; rows all, many, medium, few."""
+    n_regions = len(REGIONS)
     err = y_pred - y_true
     abs_err = np.abs(err)
     with np.errstate(divide="ignore"):
         log_abs = np.log(abs_err)
-    zeros = np.zeros(y_true.shape[0], dtype=np.intp)
-    rows = {}
-    for name, codes, n in (("all", zeros, 1), ("regions", regions, len(REGIONS))):
-        count = np.bincount(codes, minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rows[name] = {
-                "mae": np.bincount(codes, abs_err, n) / count,
-                "mse": np.bincount(codes, err * err, n) / count,
-                "gm": np.exp(np.bincount(codes, log_abs, n) / count),
-            }
-        rows[name]["pearson"] = _group_pearson(y_true, y_pred, codes, n)
-        rows[name]["spearman"] = _group_pearson(
-            _group_ranks(y_true, codes, n), _group_ranks(y_pred, codes, n), codes, n
-        )
-        rows[name]["count"] = count
-    table = pd.DataFrame(
-        {
-            col: np.concatenate([rows["all"][col], rows["regions"][col]])
-            for col in ("mae", "mse", "gm", "pearson", "spearman", "count")
-        },
-        index=pd.Index(_SHOTS, name="shot"),
+    count = np.bincount(regions, minlength=n_regions)
+    sums = {
+        "mae": np.bincount(regions, abs_err, n_regions),
+        "mse": np.bincount(regions, err * err, n_regions),
+        "gm": np.bincount(regions, log_abs, n_regions),
+    }
+    columns = {}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for name, per_region in sums.items():
+            values = np.concatenate([[per_region.sum()], per_region]) / np.concatenate(
+                [[count.sum()], count]
+            )
+            columns[name] = np.exp(values) if name == "gm" else values
+    columns["pearson"] = np.concatenate(
+        [[_pearson(y_true, y_pred)], _group_pearson(y_true, y_pred, regions, n_regions)]
     )
-    empty = [name for name, c in zip(REGIONS, rows["regions"]["count"]) if c == 0]
+    true_all, true_within = _ranks(y_true, regions, n_regions)
+    pred_all, pred_within = _ranks(y_pred, regions, n_regions)
+    columns["spearman"] = np.concatenate(
+        [[_pearson(true_all, pred_all)],
+         _group_pearson(true_within, pred_within, regions, n_regions)]
+    )
+    columns["count"] = np.concatenate([[count.sum()], count])
+    table = pd.DataFrame(columns, index=pd.Index(_SHOTS, name="shot"))
+    empty = [name for name, c in zip(REGIONS, count) if c == 0]
     if empty:
         warnings.warn(
             f"No test sample falls in the {', '.join(empty)}-shot region(s); "
@@ -196,9 +235,9 @@ def _region_value(y_true, y_pred, metric):
         with np.errstate(divide="ignore"):
             return float(np.exp(np.mean(np.log(np.abs(err)))))
     if metric == "spearman":
-        y_true, y_pred = rankdata(y_true), rankdata(y_pred)
-    codes = np.zeros(y_true.shape[0], dtype=np.intp)
-    return float(_group_pearson(y_true, y_pred, codes, 1)[0])
+        codes = np.zeros(y_true.shape[0], dtype=np.intp)
+        y_true, y_pred = _ranks(y_true, codes, 1)[0], _ranks(y_pred, codes, 1)[0]
+    return _pearson(y_true, y_pred)
 
 
 def _shot_value(y_true, y_pred, y_train, metric, shot, bins, many, few):

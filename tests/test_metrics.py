@@ -190,3 +190,22 @@ def test_scorer_in_grid_search_uses_each_fold(data):
         assert search.cv_results_[f"split{fold}_test_few"][best] == pytest.approx(
             cv["test_few"][fold]
         )
+
+
+def test_spearman_per_region_matches_scipy_with_ties():
+    rng = np.random.RandomState(3)
+    y_train = np.repeat([0, 1, 2, 3, 4, 5], [300, 150, 60, 40, 10, 5])
+    y_true = rng.randint(0, 6, size=400).astype(float)
+    y_pred = np.round(y_true + rng.normal(size=400), 1)
+    table = shot_metrics(y_true, y_pred, y_train=y_train)
+    regions = {"many": y_true <= 1, "medium": (y_true >= 2) & (y_true <= 3), "few": y_true >= 4}
+    for shot, mask in regions.items():
+        assert table.loc[shot, "count"] == mask.sum()
+        np.testing.assert_allclose(table.loc[shot, "spearman"],
+                                   spearmanr(y_true[mask], y_pred[mask])[0])
+        np.testing.assert_allclose(table.loc[shot, "pearson"],
+                                   pearsonr(y_true[mask], y_pred[mask])[0])
+    np.testing.assert_allclose(table.loc["all", "spearman"], spearmanr(y_true, y_pred)[0])
+    assert shot_error(y_true, y_pred, y_train=y_train, shot="few", metric="gm") == pytest.approx(
+        table.loc["few", "gm"]
+    )
