@@ -224,3 +224,39 @@ def test_without_smoothing_a_rarer_bin_is_never_lighter(y, reweight):
     order = np.argsort(lds.bin_counts_, kind="stable")
     weights = lds.bin_weights_[order]
     assert np.all(np.diff(weights) <= 1e-12 * weights.max())
+
+
+@pytest.fixture(scope="module")
+def agedb():
+    from skdir.datasets import load_agedb_dir
+
+    return load_agedb_dir()
+
+
+@pytest.mark.parametrize("reweight, clip", [("sqrt_inv", None), ("inverse", (5, 1000))])
+def test_agedb_weights_agree_with_the_reference_and_are_sane(agedb, reweight, clip):
+    y = agedb.target[agedb.split == "train"]
+    lds = LDS(bins=agedb.bin_edges, reweight=reweight, count_clip=clip)
+    w = lds.fit_transform(y)
+    np.testing.assert_allclose(w, reference_lds(y, 121, "gaussian", 5, 2.0, reweight, clip),
+                               rtol=1e-12)
+    assert np.all(np.isfinite(w)) and np.all(w > 0)
+    assert w.mean() == pytest.approx(1.0)
+    np.testing.assert_array_equal(lds.bin_counts_, np.bincount(y, minlength=121))
+    np.testing.assert_array_equal(LDS(bins=agedb.bin_edges, reweight=reweight,
+                                      count_clip=clip).fit_transform(y), w)
+    # the rarest ages weigh more than the most common one
+    common = lds.transform([np.argmax(lds.bin_counts_)])[0]
+    assert lds.transform([1, 101]).min() > common
+
+
+def test_agedb_shot_groups_match_the_benchmark(agedb):
+    from skdir.metrics import shot_metrics
+
+    y_train = agedb.target[agedb.split == "train"]
+    y_test = agedb.target[agedb.split == "test"]
+    table = shot_metrics(y_test, y_test + 1.0, y_train=y_train, bins=agedb.bin_edges)
+    # many / medium / few test samples of AgeDB-DIR (dir-splits README)
+    np.testing.assert_array_equal(table["count"], [2140, 1530, 448, 162])
+    np.testing.assert_array_equal(table["count"],
+                                  shot_metrics(y_test, y_test, y_train=y_train)["count"])
