@@ -1,0 +1,109 @@
+"""The module DeepRegressor trains: feature extractor, optional FDS, linear head."""
+
+import torch
+from torch import nn
+
+__all__ = ["DIRNet", "feature_width"]
+
+
+class DIRNet(nn.Module):
+    """``head(fds(extractor(X)))``, one prediction per sample.
+
+    Parameters
+    ----------
+    extractor : nn.Module
+        Maps a batch of inputs to features of shape (batch, n_features).
+    n_features : int
+        Feature width.
+    fds : skdir.fds.FDS or None, default=None
+        Feature distribution smoothing between the extractor and the head.
+
+    Attributes
+    ----------
+    head : nn.Linear
+        The regression head, ``n_features -> 1``.
+    extractor_frozen : bool
+        Set by :meth:`freeze_extractor`: the extractor gets no gradient and
+        stays in evaluation mode even when the module trains.
+    """
+
+    def __init__(self, extractor, n_features, fds=None):
+        super().__init__()
+        self.extractor = extractor
+        self.fds = fds
+        self.head = nn.Linear(n_features, 1)
+        self.extractor_frozen = False
+
+    def forward(self, X, fds_bins=None, **kwargs):
+        z = self.extractor(X, **kwargs)
+        if self.fds is not None:
+            z = self.fds(z, fds_bins)
+        return self.head(z).squeeze(-1)
+
+    def freeze_extractor(self, frozen=True):
+        """Stop (or resume) training the extractor."""
+        self.extractor.requires_grad_(not frozen)
+        self.extractor_frozen = frozen
+        return self.train(self.training)
+
+    def train(self, mode=True):
+        super().train(mode)
+        if self.extractor_frozen:
+            self.extractor.eval()
+        return self
+
+
+def _device_of(module):
+    for tensor in module.parameters():
+        return tensor.device
+    for tensor in module.buffers():
+        return tensor.device
+    return torch.device("cpu")
+
+
+def feature_width(extractor, probe):
+    """Width of the features an extractor computes.
+
+    An int attribute ``out_features`` on the extractor is taken as it is
+    (``torch.nn.Linear`` and skdir's MLP have one). Otherwise the extractor
+    runs once, in evaluation mode and without gradients, on ``probe`` (the
+    first training samples) and the width is read from its output, which
+    must be a 2-D floating-point tensor.
+
+    Parameters
+    ----------
+    extractor : nn.Module
+        The feature extractor.
+    probe : Tensor or None
+        A few input samples; None when no data is at hand.
+
+    Returns
+    -------
+    width : int
+        Feature width.
+    """
+    width = getattr(extractor, "out_features", None)
+    if isinstance(width, int) and not isinstance(width, bool) and width > 0:
+        return width
+    name = type(extractor).__name__
+    if probe is None:
+        raise ValueError(
+            f"Cannot tell the feature width of module {name}: it has no int attribute "
+            "'out_features' and no training data was seen yet. Fit the estimator "
+            "(the width is found by one forward pass) or give the module out_features."
+        )
+    was_training = extractor.training
+    extractor.eval()
+    try:
+        with torch.no_grad():
+            out = extractor(probe.to(_device_of(extractor)))
+    finally:
+        extractor.train(was_training)
+    if not isinstance(out, torch.Tensor) or out.ndim != 2 or not out.is_floating_point():
+        got = (f"a {out.dtype} tensor of shape {tuple(out.shape)}"
+               if isinstance(out, torch.Tensor) else f"a {type(out).__name__}")
+        raise ValueError(
+            f"module {name} must map a batch of X to a 2-D float tensor of shape "
+            f"(batch, n_features); on {probe.shape[0]} training samples it returned {got}."
+        )
+    return int(out.shape[1])
