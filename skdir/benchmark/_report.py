@@ -27,6 +27,17 @@ def summarize(records, metrics=("mae", "gm")):
     mean, std : DataFrame
         Indexed by method (in run order), columns ``(metric, shot)``. The
         std is over seeds (ddof=1; NaN with one seed).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skdir.benchmark import summarize
+    >>> records = pd.DataFrame({"method": ["a"] * 4, "seed": [0] * 4,
+    ...                         "shot": ["all", "many", "medium", "few"],
+    ...                         "mae": [1.0, 0.5, 1.0, 2.0], "gm": [0.8, 0.4, 0.9, 1.5]})
+    >>> mean, std = summarize(records)
+    >>> float(mean.loc["a", ("mae", "few")])
+    2.0
     """
     order = list(dict.fromkeys(records["method"]))
     grouped = records.groupby(["method", "shot"], sort=False)[list(metrics)]
@@ -37,7 +48,30 @@ def summarize(records, metrics=("mae", "gm")):
 
 
 def format_table(mean, std, *, digits=3):
-    """``mean ± std`` strings; the mean alone when there is one seed."""
+    """``mean ± std`` strings; the mean alone when there is one seed.
+
+    Parameters
+    ----------
+    mean, std : DataFrame
+        As returned by :func:`summarize`.
+    digits : int, default=3
+        Decimals.
+
+    Returns
+    -------
+    table : DataFrame
+        Strings, columns named like ``'MAE few'``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skdir.benchmark import format_table
+    >>> cols = pd.MultiIndex.from_tuples([("mae", "few")])
+    >>> mean = pd.DataFrame([[2.0]], index=["lds"], columns=cols)
+    >>> std = pd.DataFrame([[0.25]], index=["lds"], columns=cols)
+    >>> format_table(mean, std).loc["lds", "MAE few"]
+    '2.000 ± 0.250'
+    """
     cells = mean.map(lambda v: f"{v:.{digits}f}")
     if not std.isna().all().all():
         cells = cells + std.map(lambda v: "" if np.isnan(v) else f" ± {v:.{digits}f}")
@@ -62,7 +96,24 @@ def _counts_line(records):
 
 
 def describe(result):
-    """One header line: dataset, model, seeds and test-set shot counts."""
+    """One header line: dataset, model, seeds and test-set shot counts.
+
+    Parameters
+    ----------
+    result : BenchmarkResult
+        A benchmark result.
+
+    Returns
+    -------
+    line : str
+        The header.
+
+    Examples
+    --------
+    >>> from skdir.benchmark import describe, run_benchmark
+    >>> describe(run_benchmark(methods=["vanilla"], seeds=[0], progress=False))
+    'abalone (hgb, 1 seed(s): [0], device cpu); test samples all 436 / many 240 / medium 131 / few 65'
+    """
     s = result.settings
     return (f"{s['dataset']} ({s['model']}, {len(s['seeds'])} seed(s): {s['seeds']}, "
             f"device {s['device']}); test samples {_counts_line(result.records)}")
@@ -71,10 +122,31 @@ def describe(result):
 def write_report(result, out_dir, *, plots=True):
     """Write CSV, JSON, markdown and PNG plots of ``result`` under ``out_dir``.
 
+    Parameters
+    ----------
+    result : BenchmarkResult
+        A benchmark result.
+    out_dir : str or path-like
+        Folder, created if needed.
+    plots : bool, default=True
+        Also draw ``label_density.png``, ``shot_errors.png`` and
+        ``error_along_target.png`` (needs matplotlib).
+
     Returns
     -------
     paths : list of Path
-        The files written.
+        The files written: ``records.csv`` (one row per seed, method and
+        region), ``summary.csv``/``summary.json`` (mean and std over seeds),
+        ``summary.md`` and the plots.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from skdir.benchmark import run_benchmark, write_report
+    >>> result = run_benchmark(methods=["vanilla"], seeds=[0], progress=False)
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     [p.name for p in write_report(result, out, plots=False)]
+    ['records.csv', 'summary.csv', 'summary.json', 'summary.md']
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

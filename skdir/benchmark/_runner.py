@@ -29,6 +29,15 @@ class BenchmarkResult:
         The first seed's split.
     settings : dict
         Dataset, model, methods, seeds and device.
+
+    Examples
+    --------
+    >>> from skdir.benchmark import run_benchmark
+    >>> result = run_benchmark(methods=["vanilla"], seeds=[0], progress=False)
+    >>> result.records[["method", "shot", "count"]].head(2)
+        method  shot  count
+    0  vanilla   all    436
+    1  vanilla  many    240
     """
 
     records: pd.DataFrame
