@@ -279,7 +279,7 @@ def sentence_pair_features(pairs, *, cache_dir=None, model_dir=None, batch_size=
     """Frozen sentence embeddings of pairs as features ``[u, v, |u-v|, u*v]``.
 
     Each distinct sentence is embedded once by the sentence-transformers
-    model all-MiniLM-L6-v2 (mean-pooled, 384-d, not normalised) and the
+    model all-MiniLM-L6-v2 (mean-pooled, L2-normalised, 384-d) and the
     embeddings are cached on disk, keyed on the exact set of sentences and
     the model: a second call with the same sentences loads no model.
 

