@@ -44,8 +44,10 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, validate_params
 
+# BiLSTMPairEncoder is importable from here too, but is not in __all__: it
+# subclasses torch.nn.Module, and ``from skdir.text import *`` must work
+# without torch.
 __all__ = [
-    "BiLSTMPairEncoder",
     "SentencePairEmbedder",
     "default_cache_dir",
     "load_word_vectors",
@@ -229,6 +231,20 @@ def default_cache_dir():
 
     ``$SKDIR_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/skdir``, else
     ``~/.cache/skdir``; embeddings go to its ``sentence_embeddings`` folder.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The folder (not created by this function).
+
+    Examples
+    --------
+    >>> import os
+    >>> from skdir.text import default_cache_dir
+    >>> os.environ["SKDIR_CACHE_DIR"] = "/tmp/skdir-cache"
+    >>> default_cache_dir().as_posix()
+    '/tmp/skdir-cache/sentence_embeddings'
+    >>> del os.environ["SKDIR_CACHE_DIR"]
     """
     root = os.environ.get("SKDIR_CACHE_DIR")
     if not root:
@@ -398,3 +414,7 @@ def __getattr__(name):
 
         return BiLSTMPairEncoder
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), "BiLSTMPairEncoder"])

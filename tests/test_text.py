@@ -243,3 +243,23 @@ def test_sentence_features_with_the_real_model(tmp_path, torch):
     model = make_pipeline(text.SentencePairEmbedder(cache_dir=tmp_path), Ridge())
     model.fit(PAIRS, [4.5, 0.5, 4.0])
     assert model.predict(PAIRS).shape == (3,)
+
+
+def test_sentence_pair_embedder_estimator_contract(tmp_path, monkeypatch):
+    import pickle
+
+    from sklearn.base import clone
+
+    spy = SpyEmbedder()
+    monkeypatch.setattr(text, "_embed_sentences", spy)
+    emb = text.SentencePairEmbedder(cache_dir=tmp_path, batch_size=8)
+    twin = clone(emb)
+    assert twin.get_params() == emb.get_params() and repr(twin) == repr(emb)
+    assert twin.fit(PAIRS) is twin
+    F = twin.transform(PAIRS)
+    again = pickle.loads(pickle.dumps(twin))
+    np.testing.assert_array_equal(again.transform(PAIRS), F)
+    assert len(spy.calls) == 1  # the second transform was a cache hit
+    assert twin.__sklearn_tags__().input_tags.string
+    with pytest.raises(ValueError, match="must hold strings"):
+        twin.fit(np.zeros((3, 2)))

@@ -27,8 +27,9 @@ from ._tabular import (
     load_hotel_rates,
 )
 
+# AgeDBImageDataset is importable from here too, but is not in __all__: it
+# needs torch, and ``from skdir.datasets import *`` must work without it.
 __all__ = [
-    "AgeDBImageDataset",
     "load_abalone",
     "load_agedb_dir",
     "load_ames",
@@ -52,3 +53,7 @@ def __getattr__(name):
             ) from exc
         return AgeDBImageDataset
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), "AgeDBImageDataset"])
