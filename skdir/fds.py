@@ -15,7 +15,7 @@ import numpy as np
 
 from ._deep._require import require_deep
 
-require_deep("skdir.fds")
+require_deep("skdir.fds", ("torch",))
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

@@ -25,7 +25,7 @@ from numbers import Real
 
 from ._deep._require import require_deep
 
-require_deep("skdir.losses")
+require_deep("skdir.losses", ("torch",))
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
