@@ -48,8 +48,8 @@ def __getattr__(name):
             from ._agedb_images import AgeDBImageDataset
         except ImportError as exc:
             raise ImportError(
-                "skdir.datasets.AgeDBImageDataset needs torch; install it with "
-                "pip install 'scikit-dir[deep]'."
+                f"skdir.datasets.AgeDBImageDataset needs torch and pillow "
+                f"({exc}); install them with pip install 'scikit-dir[deep]' pillow."
             ) from exc
         return AgeDBImageDataset
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

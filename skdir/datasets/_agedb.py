@@ -75,8 +75,8 @@ def load_agedb_dir(root=None, *, return_X_y=False, as_frame=False, img_size=224)
     root : str or path-like, default=None
         Folder with the AgeDB images, either the folder holding ``AgeDB/``
         or ``AgeDB/`` itself. If given, the Bunch also has ``images``: one
-        torch dataset per split with the paper's transforms (needs torch,
-        ``pip install 'scikit-dir[deep]'``; pillow reads the images).
+        torch dataset per split with the paper's transforms (needs torch
+        and pillow: ``pip install 'scikit-dir[deep]' pillow``).
     return_X_y : bool, default=False
         If True, return ``(data, target)`` instead of a Bunch.
     as_frame : bool, default=False
@@ -149,8 +149,9 @@ def _image_datasets(root, frame, img_size):
         from ._agedb_images import AgeDBImageDataset
     except ImportError as exc:
         raise ImportError(
-            "load_agedb_dir(root=...) yields torch datasets and needs torch; "
-            "install it with pip install 'scikit-dir[deep]'."
+            f"load_agedb_dir(root=...) yields torch datasets of images and needs "
+            f"torch and pillow ({exc}); install them with "
+            f"pip install 'scikit-dir[deep]' pillow."
         ) from exc
     paths = frame["path"].to_numpy(dtype=object)
     base, flat = _resolve_root(root, paths[0])

@@ -33,6 +33,10 @@ of GLUE's train and dev sets, re-split by the authors of the DIR paper:
 shots: many > 100 training pairs, few < 30 in the reference code; test groups
 756 / 170 / 74). The paper trains on ``score / 5``.
 
+The rows keep the files' order, train then val then test, and within each
+split the files are roughly sorted by score (the first fifth of train averages
+0.42, the last 4.52): shuffle before taking a subset or batching.
+
 ``frame`` holds the files' other columns too: ``index``, ``genre``,
 ``filename``, ``year``, ``old_index`` (row in the GLUE file), ``source1``,
 ``source2``.
