@@ -263,3 +263,17 @@ def test_sentence_pair_embedder_estimator_contract(tmp_path, monkeypatch):
     assert twin.__sklearn_tags__().input_tags.string
     with pytest.raises(ValueError, match="must hold strings"):
         twin.fit(np.zeros((3, 2)))
+
+
+def test_encoder_as_deep_regressor_module(torch):
+    estimators = pytest.importorskip("skdir.estimators")
+    X = text.tokenize_pairs(PAIRS * 8, max_len=12)
+    y = np.tile([0.9, 0.1, 0.8], 8)
+    model = estimators.DeepRegressor(
+        module=text.BiLSTMPairEncoder, module__hidden_size=4, fds=True,
+        fds__bins=np.linspace(0, 1, 11), max_epochs=2, batch_size=8, verbose=0,
+        random_state=0)
+    model.fit(X, y, sample_weight=np.ones(len(y)))
+    assert model.module_.extractor.out_features == 32
+    pred = model.predict(X)
+    assert pred.shape == (24,) and np.isfinite(pred).all()
