@@ -277,3 +277,18 @@ def test_encoder_as_deep_regressor_module(torch):
     assert model.module_.extractor.out_features == 32
     pred = model.predict(X)
     assert pred.shape == (24,) and np.isfinite(pred).all()
+
+
+@pytest.mark.cuda
+def test_encoder_on_cuda_matches_cpu(torch):
+    torch.manual_seed(0)
+    enc = text.BiLSTMPairEncoder(hidden_size=6).eval()
+    X = torch.from_numpy(text.tokenize_pairs(PAIRS + [("", "a")], max_len=16))
+    with torch.no_grad():
+        cpu = enc(X)
+        gpu = enc.to("cuda")(X.to("cuda"))
+    assert enc.word_vectors.device.type == "cuda"
+    torch.testing.assert_close(gpu.cpu(), cpu, atol=1e-5, rtol=1e-4)
+    enc.train()
+    enc(X.to("cuda")).sum().backward()
+    assert all(p.grad is not None for p in enc.parameters())
