@@ -1,6 +1,5 @@
 """Reading the data files shipped in :mod:`skdir.datasets`."""
 
-import collections
 from importlib import resources
 
 import numpy as np
@@ -60,11 +59,6 @@ def split_labels(train, val, test, n_samples):
     split = np.empty(n_samples, dtype=object)
     split[train], split[val], split[test] = "train", "val", "test"
     return split
-
-
-def split_sizes(split):
-    """``{'train': n, 'val': n, 'test': n}`` counts of a split array."""
-    return dict(sorted(collections.Counter(split).items()))
 
 
 def tabular_bunch(frame, *, target, descr, return_X_y, as_frame, bins="auto",
