@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 		echo "installing the CPU build of torch"; \
 		$(BIN)/python -m pip install -q torch==2.13.0; \
 	fi
-	$(BIN)/python -m pip install -q -e ".[deep,plot,test,docs]"
+	$(BIN)/python -m pip install -q -e ".[deep,text,plot,test,docs]"
 	touch $@
 
 benchmark: $(VENV)/.installed

