@@ -36,28 +36,32 @@ class BenchmarkData:
     info: dict = field(default_factory=dict)
 
 
-def _split(name, X, y, *, seed, n_per_bin, bins="auto", split_on=None):
-    # Seed s redraws the DIR split with dir_split(random_state=s); seed 0 is
-    # the split the dataset ships with.
-    parts = dir_split(y if split_on is None else split_on, n_per_bin=n_per_bin,
-                      n_held_out=2, bins=bins, random_state=seed)
-    X_parts = [_safe_indexing(X, p) for p in parts]
-    y_parts = [np.asarray(y, dtype=np.float64)[p] for p in parts]
-    return BenchmarkData(name, X_parts[0], y_parts[0], X_parts[1], y_parts[1],
-                         X_parts[2], y_parts[2], bins=bins)
+def _tabular(loader):
+    # Seed s redraws the DIR split with the dataset's own rule and bins
+    # (dir_split(random_state=s)); seed 0 is the split the dataset ships with.
+    def load(seed):
+        ds = loader(as_frame=True)
+        y = ds.target.to_numpy(dtype=np.float64)
+        parts = dir_split(y, **ds.split_params, random_state=seed)
+        X = [_safe_indexing(ds.data, p) for p in parts]
+        return BenchmarkData(loader.__name__.removeprefix("load_"), X[0], y[parts[0]],
+                             X[1], y[parts[1]], X[2], y[parts[2]], bins=ds.bin_edges,
+                             info={"target": ds.target_names[0]})
+
+    return load
 
 
-def _abalone(seed):
-    from ..datasets import load_abalone
+def _datasets():
+    from .. import datasets
 
-    ds = load_abalone(as_frame=True)
-    data = _split("abalone", ds.data, ds.target.to_numpy(), seed=seed, n_per_bin=30)
-    data.info = {"target": "rings", "source": "UCI abalone (shipped)"}
-    return data
+    return {
+        name: _tabular(getattr(datasets, f"load_{name}"))
+        for name in ("abalone", "bike_sharing", "ames", "hotel_rates", "cps1988")
+    }
 
 
 #: Dataset name -> function(seed) -> BenchmarkData.
-DATASETS = {"abalone": _abalone}
+DATASETS = _datasets()
 
 
 def load_benchmark_data(name, seed):
@@ -78,8 +82,8 @@ def load_benchmark_data(name, seed):
     Examples
     --------
     >>> from skdir.benchmark import load_benchmark_data
-    >>> load_benchmark_data("abalone", seed=1).bins
-    'auto'
+    >>> load_benchmark_data("abalone", seed=1).bins[:3]  # one bin per ring count
+    array([1., 2., 3.])
     """
     if name not in DATASETS:
         raise ValueError(

@@ -71,13 +71,17 @@ def tabular_bunch(frame, *, target, descr, return_X_y, as_frame, bins="auto",
     an int or explicit edges in target units) is resolved once by
     :func:`skdir._binning.bin_edges` and returned as ``bin_edges``, so that
     LDS, FDS and the shot metrics can use exactly the bins of the split.
+    ``split_params`` holds the :func:`~skdir.model_selection.dir_split`
+    arguments, so that ``dir_split(y, **split_params, random_state=s)``
+    redraws the split (``s=0`` gives the shipped one).
     """
     y = frame[target]
     X = frame.drop(columns=[target])
     y_float = y.to_numpy(dtype=np.float64)
     edges = _bin_edges(y_float, bins)
-    train, val, test = dir_split(y_float, n_per_bin=n_per_bin, n_held_out=2,
-                                 bins=edges, random_state=DIR_SPLIT_SEED)
+    split_params = {"n_per_bin": n_per_bin, "max_fraction": 1 / 3, "n_held_out": 2,
+                    "bins": edges}
+    train, val, test = dir_split(y_float, **split_params, random_state=DIR_SPLIT_SEED)
     if not as_frame:
         X = X.to_numpy()
         y = y.to_numpy()
@@ -88,6 +92,7 @@ def tabular_bunch(frame, *, target, descr, return_X_y, as_frame, bins="auto",
         target=y,
         split=split_labels(train, val, test, len(frame)),
         bin_edges=edges,
+        split_params=split_params,
         frame=frame if as_frame else None,
         feature_names=list(frame.columns.drop(target)),
         target_names=[target],

@@ -55,7 +55,8 @@ def load_abalone(*, return_X_y=False, as_frame=False):
     data : :class:`~sklearn.utils.Bunch`
         ``data``, ``target``, ``split`` (``'train'``, ``'val'`` or ``'test'``
         per sample: the DIR split), ``bin_edges`` (the target bins of the
-        split, in target units), ``frame`` (the whole table if ``as_frame``,
+        split, in target units), ``split_params`` (the ``dir_split``
+        arguments of the split), ``frame`` (the whole table if ``as_frame``,
         else None), ``feature_names``, ``target_names``, ``DESCR``.
     (data, target) : tuple
         If ``return_X_y`` is True.
@@ -120,7 +121,8 @@ def load_bike_sharing(*, return_X_y=False, as_frame=False):
     data : :class:`~sklearn.utils.Bunch`
         ``data``, ``target``, ``split`` (``'train'``, ``'val'`` or ``'test'``
         per sample: the DIR split), ``bin_edges`` (the target bins of the
-        split, in target units), ``frame`` (the whole table if ``as_frame``,
+        split, in target units), ``split_params`` (the ``dir_split``
+        arguments of the split), ``frame`` (the whole table if ``as_frame``,
         else None), ``feature_names``, ``target_names``, ``DESCR``.
     (data, target) : tuple
         If ``return_X_y`` is True.
@@ -187,7 +189,8 @@ def load_ames(*, return_X_y=False, as_frame=False):
     data : :class:`~sklearn.utils.Bunch`
         ``data``, ``target``, ``split`` (``'train'``, ``'val'`` or ``'test'``
         per sample: the DIR split), ``bin_edges`` (the target bins of the
-        split, in target units), ``frame`` (the whole table if ``as_frame``,
+        split, in target units), ``split_params`` (the ``dir_split``
+        arguments of the split), ``frame`` (the whole table if ``as_frame``,
         else None), ``feature_names``, ``target_names``, ``DESCR``.
     (data, target) : tuple
         If ``return_X_y`` is True.
@@ -252,7 +255,8 @@ def load_hotel_rates(*, return_X_y=False, as_frame=False):
     data : :class:`~sklearn.utils.Bunch`
         ``data``, ``target``, ``split`` (``'train'``, ``'val'`` or ``'test'``
         per sample: the DIR split), ``bin_edges`` (the target bins of the
-        split, in target units), ``frame`` (the whole table if ``as_frame``,
+        split, in target units), ``split_params`` (the ``dir_split``
+        arguments of the split), ``frame`` (the whole table if ``as_frame``,
         else None), ``feature_names``, ``target_names``, ``DESCR``.
     (data, target) : tuple
         If ``return_X_y`` is True.
@@ -317,7 +321,8 @@ def load_cps1988(*, return_X_y=False, as_frame=False):
     data : :class:`~sklearn.utils.Bunch`
         ``data``, ``target``, ``split`` (``'train'``, ``'val'`` or ``'test'``
         per sample: the DIR split), ``bin_edges`` (the target bins of the
-        split, in target units), ``frame`` (the whole table if ``as_frame``,
+        split, in target units), ``split_params`` (the ``dir_split``
+        arguments of the split), ``frame`` (the whole table if ``as_frame``,
         else None), ``feature_names``, ``target_names``, ``DESCR``.
     (data, target) : tuple
         If ``return_X_y`` is True.
