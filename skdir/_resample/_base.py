@@ -175,7 +175,8 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
         self._n_input = y_checked.shape[0]
         if not self._generates:
             self.sample_indices_ = plan.kept
-            X_res = _safe_indexing(X, plan.kept)
+            source = X if isinstance(X, pd.DataFrame | list | tuple) else data
+            X_res = _safe_indexing(source, plan.kept)
             if isinstance(X_res, pd.DataFrame):
                 X_res = X_res.reset_index(drop=True)
         else:

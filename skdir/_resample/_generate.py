@@ -7,7 +7,7 @@ of at most ``MEDIAN_REFERENCE_SIZE`` columns.
 """
 
 import numpy as np
-from sklearn.metrics import pairwise_distances_chunked
+from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.neighbors import NearestNeighbors
 
 __all__ = ["MEDIAN_REFERENCE_SIZE", "check_k", "interpolate", "kneighbors",
@@ -16,7 +16,7 @@ __all__ = ["MEDIAN_REFERENCE_SIZE", "check_k", "interpolate", "kneighbors",
 #: SMOGN compares a neighbour's distance with half the median distance from
 #: the seed to the other rare samples of its bump. For bumps larger than
 #: this, the median is taken over this many bump samples drawn at random.
-MEDIAN_REFERENCE_SIZE = 2048
+MEDIAN_REFERENCE_SIZE = 1024
 
 
 def check_k(k, bumps, b):
@@ -39,13 +39,21 @@ def kneighbors(Z, k, n_jobs):
 
 def median_distances(Z, rng, n_jobs=None):
     """Median distance from each row of ``Z`` to the rows of ``Z`` (itself
-    included, as UBL does), or to a random subset of them for large ``Z``."""
+    included, as UBL does), or to a random subset of them for large ``Z``.
+
+    Computed in chunks of rows, so memory stays O(n) (times the reference
+    size, at most ``MEDIAN_REFERENCE_SIZE``).
+    """
     n = Z.shape[0]
     ref = Z if n <= MEDIAN_REFERENCE_SIZE else Z[
         rng.choice(n, MEDIAN_REFERENCE_SIZE, replace=False)]
-    chunks = pairwise_distances_chunked(
-        Z, ref, reduce_func=lambda d, start: np.median(d, axis=1), n_jobs=n_jobs)
-    return np.concatenate(list(chunks))
+    out = np.empty(n)
+    step = max(1, (1 << 21) // ref.shape[0])
+    for start in range(0, n, step):  # over chunks of rows, not samples
+        d = euclidean_distances(Z[start:start + step], ref, squared=True)
+        np.sqrt(d, out=d)
+        out[start:start + step] = np.median(d, axis=1, overwrite_input=True)
+    return out
 
 
 def interpolate(table, members, y, Z, span, seeds, nbrs, rng):

@@ -232,8 +232,8 @@ class SMOGN(_SyntheticBumpResampler):
     Notes
     -----
     The median distance of a seed is computed against all the samples of
-    its bump (itself included, as in UBL) when the bump holds at most 2,048
-    samples, and against 2,048 of them drawn at random otherwise, so that
+    its bump (itself included, as in UBL) when the bump holds at most 1,024
+    samples, and against 1,024 of them drawn at random otherwise, so that
     memory stays O(n) and time O(n) per bump instead of the n x n distance
     matrix of the reference code.
 

@@ -134,6 +134,7 @@ def _resolve_categorical(categorical_features, n_features, names, auto_mask):
         return spec.copy()
     for item in spec.ravel():
         if isinstance(item, str | np.str_):
+            item = str(item)
             if names is None or item not in names:
                 raise ValueError(
                     f"categorical_features names a column {item!r} that X does not "
