@@ -664,22 +664,35 @@ class DeepRegressor(NeuralNetRegressor):
         ``callbacks='disable'`` cannot silently turn FDS off)."""
         super().on_epoch_end(net, dataset_train=dataset_train,
                              dataset_valid=dataset_valid, **kwargs)
-        fds = getattr(self.module_, "fds", None)
-        if fds is None or self.module_.extractor_frozen:
+        net = self._dirnet()
+        fds = net.fds
+        if fds is None or net.extractor_frozen:
             return
         if fds.update == "epoch" and fds.collecting and dataset_train is not None:
             self._collect_fds_statistics(dataset_train)
         fds.end_epoch()
 
+    def _dirnet(self):
+        """``module_`` without the wrappers of DDP/Accelerate or torch.compile."""
+        module = self.module_
+        while not isinstance(module, DIRNet):
+            if isinstance(getattr(module, "module", None), nn.Module):
+                module = module.module  # DistributedDataParallel
+            elif isinstance(getattr(module, "_orig_mod", None), nn.Module):
+                module = module._orig_mod  # torch.compile
+            else:
+                raise TypeError(f"module_ is not skdir's DIRNet: {type(module).__name__}")
+        return module
+
     def _collect_fds_statistics(self, dataset):
         """The paper's extra pass: training-mode features, no gradients."""
-        module = self.module_
+        module = self._dirnet()
         was_training = module.training
         module.train(True)
         try:
             with torch.no_grad():
                 for Xi, _ in self.get_iterator(dataset, training=False):
-                    Xi = to_tensor(Xi, device=self.device)
+                    Xi = to_tensor(Xi, device=resolve_device(self.device))
                     with self._autocast():
                         z = module.extractor(Xi["X"])
                     module.fds.accumulate(z, Xi["fds_bins"])
@@ -800,7 +813,7 @@ class DeepRegressor(NeuralNetRegressor):
             sample_weight = weights
         with self._runtime(seed=True):
             dataset = self._dataset(X, y, sample_weight, reset=False)
-            module = self.module_
+            module = self._dirnet()
             module.freeze_extractor(True)
             module.head.reset_parameters()
             y_np = dataset.y.numpy().astype(np.float64)

@@ -598,11 +598,13 @@ def test_core_imports_need_no_torch_and_deep_imports_name_the_extra():
 @pytest.mark.parametrize("fds", [False, True])
 def test_cuda_fit_predict_with_resident_data(data, fds):
     X, y = data
-    net = DeepRegressor(**FAST, fds=fds, device="cuda").fit(X, y, sample_weight=lds_weights(y))
+    # same order on both devices (their shuffling generators differ)
+    kw = dict(FAST, fds=fds, iterator_train__shuffle=False)
+    net = DeepRegressor(**kw, device="cuda").fit(X, y, sample_weight=lds_weights(y))
     assert next(net.module_.parameters()).is_cuda
     if fds:
         assert net.module_.fds.running_mean.is_cuda and net.module_.fds.n_updates == 2
-    cpu = DeepRegressor(**FAST, fds=fds, device="cpu").fit(X, y, sample_weight=lds_weights(y))
+    cpu = DeepRegressor(**kw, device="cpu").fit(X, y, sample_weight=lds_weights(y))
     np.testing.assert_allclose(net.predict(X), cpu.predict(X), rtol=1e-3, atol=1e-3)
     ds = ArrayDataset({"X": torch.as_tensor(X)}, y=torch.as_tensor(y, dtype=torch.float32))
     xb, yb = next(iter(DeviceLoader(ds, batch_size=8, device="cuda")))
@@ -657,3 +659,21 @@ def test_trained_on_gpu_loads_on_a_cpu_only_machine(data, tmp_path):
     buf.seek(0)
     state = torch.load(buf, weights_only=True, map_location="cpu")
     assert state["fds.running_mean"].device.type == "cpu"
+
+
+@pytest.mark.cuda
+def test_cuda_with_skorch_accelerate_integration(data):
+    pytest.importorskip("accelerate")
+    from accelerate import Accelerator
+    from skorch.hf import AccelerateMixin
+
+    class AcceleratedDeepRegressor(AccelerateMixin, DeepRegressor):
+        pass
+
+    X, y = data
+    net = AcceleratedDeepRegressor(
+        accelerator=Accelerator(), device=None, iterator_train=DataLoader,
+        iterator_valid=DataLoader, fds=True, **FAST,
+    ).fit(X, y, sample_weight=lds_weights(y))
+    assert net.module_.fds.n_updates == 2 and net.module_.fds.running_mean.is_cuda
+    assert net.predict(X).shape == (len(y),)
