@@ -1,0 +1,242 @@
+"""Speed of skdir's SMOTER and SMOGN, against a bare neighbour search and the peers.
+
+For each data size and design (8 numeric features), times
+``SMOTER().fit_resample`` and ``SMOGN().fit_resample`` (defaults: k=5,
+box-plot relevance, 'balance') and, in the same run, a bare
+``NearestNeighbors(n_neighbors=5).fit(X_rare).kneighbors()`` on the rare
+samples, the search every SMOTE-style method has to do; the ratio shows what
+the resampler adds on top of it.
+
+Peers (``smogn``, ``ImbalancedLearningRegression``, ``resreg``) are timed on
+the same data when they can be run: in this interpreter if importable, or in
+another one given with ``--peer-python`` (they need numpy < 2, so they live
+in a separate virtual environment; see docs/resample.md). Each peer run is a
+subprocess with a timeout. They are never run where their n x n distance
+matrix would not fit in memory.
+
+Writes ``results/bench_resample.json`` and ``results/bench_resample.md`` (the
+table put into docs/resample.md) and prints the table.
+
+Usage::
+
+    python benchmarks/bench_resample.py                      # skdir only
+    python benchmarks/bench_resample.py --peer-python /tmp/peers/bin/python
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from sklearn.neighbors import NearestNeighbors
+
+from skdir.resample import SMOGN, SMOTER, ExtremesRelevance
+
+N_FEATURES = 8
+
+# Each peer: (module to import, resampling method, code run on X, y, phi).
+PEERS = {
+    "smogn": ("smogn", "SMOGN",
+              "import smogn\n"
+              "out = smogn.smoter(data=df, y='y', k=5, samp_method='balance')"),
+    "ImbalancedLearningRegression": (
+        "ImbalancedLearningRegression", "SMOTER",
+        "import ImbalancedLearningRegression as iblr\n"
+        "out = iblr.smote(data=df, y='y', k=5, samp_method='balance')"),
+    "resreg": ("resreg", "SMOTER",
+               "import resreg\n"
+               "out = resreg.smoter(X, y, phi, relevance_threshold=0.5, k=5, "
+               "over='balance', random_state=0)"),
+}
+
+DRIVER = """
+import json, sys, time
+import numpy as np, pandas as pd
+data = np.load(sys.argv[1])
+X, y, phi = data["X"], data["y"], data["phi"]
+df = pd.DataFrame(X, columns=[f"x{{i}}" for i in range(X.shape[1])])
+df["y"] = y
+start = time.perf_counter()
+{code}
+print(json.dumps({{"seconds": time.perf_counter() - start}}))
+"""
+
+
+def make_data(n, design, seed=0):
+    """8 numeric features and a right-skewed label.
+
+    'latent': the features mix 3 latent factors plus 10% noise, like
+    correlated physical measurements (abalone's are); 'isotropic': 8
+    independent standard normal features, the worst case for exact
+    neighbour search in trees.
+    """
+    rng = np.random.RandomState(seed)
+    if design == "latent":
+        latent = rng.normal(size=(n, 3))
+        mixing = np.random.RandomState(1).normal(size=(3, N_FEATURES))
+        X = latent @ mixing + 0.1 * rng.normal(size=(n, N_FEATURES))
+        signal = 0.6 * latent[:, 0] + 0.3 * latent[:, 1]
+    else:
+        X = rng.normal(size=(n, N_FEATURES))
+        signal = 0.6 * X[:, 0] + 0.3 * X[:, 1]
+    y = np.exp(signal + 0.2 * rng.normal(size=n))
+    return X, y
+
+
+def best_of(func, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def peer_available(python, module):
+    try:
+        proc = subprocess.run([python, "-c", f"import {module}"], capture_output=True,
+                              timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0
+
+
+def time_peer(python, code, path, timeout):
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(DRIVER.format(code=code))
+        script = f.name
+    try:
+        proc = subprocess.run([python, script, path], capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"status": "timeout", "seconds": None,
+                "note": f"killed after {timeout:.0f} s"}
+    finally:
+        os.unlink(script)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["?"])[-1]
+        return {"status": "error", "seconds": None, "note": last[:160]}
+    return {"status": "ok", "seconds": json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]}
+
+
+def machine():
+    cpu = platform.processor() or "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "numpy": np.__version__, "scikit-learn": sklearn.__version__,
+            "platform": platform.platform()}
+
+
+def fmt(seconds):
+    if seconds is None:
+        return "-"
+    return f"{seconds:.3f}" if seconds < 10 else f"{seconds:.1f}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 1_000_000])
+    parser.add_argument("--designs", nargs="+", default=["latent", "isotropic"],
+                        choices=["latent", "isotropic"])
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="best of this many runs below 100,000 samples (1 above)")
+    parser.add_argument("--peer-python", default=None,
+                        help="python of an environment where the peers are installed")
+    parser.add_argument("--peer-sizes", type=int, nargs="+", default=[2_000, 20_000])
+    parser.add_argument("--peer-designs", nargs="+", default=["latent"],
+                        choices=["latent", "isotropic"],
+                        help="designs on which the peers are timed (their cost "
+                             "does not depend on the design)")
+    parser.add_argument("--peer-timeout", type=float, default=300.0)
+    parser.add_argument("--out", default="results")
+    args = parser.parse_args(argv)
+
+    peer_python = args.peer_python or sys.executable
+    peers = {name: spec for name, spec in PEERS.items()
+             if peer_available(peer_python, spec[0])}
+    skipped = sorted(set(PEERS) - set(peers))
+    info = machine()
+    info["load_before"] = os.getloadavg()
+    info["peer_python"] = peer_python if peers else None
+    print(f"machine: {info['cpu']}, {info['cores']} cores; load {info['load_before']}")
+    if skipped:
+        print(f"peers not importable with {peer_python}: {', '.join(skipped)}")
+
+    rows = []
+    for design in args.designs:
+        with_peers = peers and design in args.peer_designs
+        sizes = sorted(set(args.sizes) | (set(args.peer_sizes) if with_peers else set()))
+        for n in sizes:
+            X, y = make_data(n, design)
+            phi = ExtremesRelevance().fit(y).transform(y)
+            X_rare = X[phi >= 0.5]
+            repeats = args.repeats if n < 100_000 else 1
+            knn = best_of(lambda: NearestNeighbors(n_neighbors=5).fit(X_rare).kneighbors(),
+                          repeats)
+            base = {"design": design, "n": n, "n_rare": int(X_rare.shape[0]),
+                    "knn_seconds": knn}
+            if n in args.sizes:
+                for cls in (SMOTER, SMOGN):
+                    sec = best_of(lambda: cls(random_state=0).fit_resample(X, y), repeats)
+                    rows.append({**base, "method": cls.__name__, "implementation": "skdir",
+                                 "status": "ok", "seconds": sec, "ratio_to_knn": sec / knn})
+                    print(f"{design:9s} n={n:>9,d} skdir {cls.__name__:6s} {fmt(sec):>8s} s "
+                          f"(kneighbors on {X_rare.shape[0]:,d} rare: {fmt(knn)} s, "
+                          f"ratio {sec / knn:.2f})", flush=True)
+            if n not in args.peer_sizes or not with_peers:
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                path = os.path.join(tmp, "data.npz")
+                np.savez(path, X=X, y=y, phi=phi)
+                for name, (_, method, code) in peers.items():
+                    res = time_peer(peer_python, code, path, args.peer_timeout)
+                    ratio = res["seconds"] / knn if res["seconds"] else None
+                    rows.append({**base, "method": method, "implementation": name, **res,
+                                 "ratio_to_knn": ratio})
+                    print(f"{design:9s} n={n:>9,d} {name} {method} {res['status']} "
+                          f"{fmt(res['seconds'])} s {res.get('note', '')}", flush=True)
+    info["load_after"] = os.getloadavg()
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    command = "python benchmarks/bench_resample.py " + " ".join(argv or sys.argv[1:])
+    (out / "bench_resample.json").write_text(json.dumps(
+        {"command": command.strip(), "machine": info, "rows": rows}, indent=2))
+    lines = [
+        "| data | n | rare | method | implementation | seconds | kneighbors on rare (s) "
+        "| ratio |",
+        "|---|---:|---:|---|---|---:|---:|---:|",
+    ]
+    for r in rows:
+        sec = fmt(r["seconds"]) if r["status"] == "ok" else \
+            (f"> {args.peer_timeout:.0f} (killed)" if r["status"] == "timeout"
+             else f"error: {r.get('note', '')}")
+        ratio = f"{r['ratio_to_knn']:.2f}" if r.get("ratio_to_knn") else "-"
+        lines.append(f"| {r['design']} | {r['n']:,d} | {r['n_rare']:,d} | {r['method']} | "
+                     f"{r['implementation']} | {sec} | {fmt(r['knn_seconds'])} | {ratio} |")
+    footer = (f"\n`{command.strip()}` on {info['cpu']}, {info['cores']} cores, Python "
+              f"{info['python']}, numpy {info['numpy']}, scikit-learn "
+              f"{info['scikit-learn']}; load average before/after: "
+              f"{info['load_before'][0]:.2f} / {info['load_after'][0]:.2f}.")
+    if skipped:
+        footer += f" Not importable, so not timed: {', '.join(skipped)}."
+    table = "\n".join(lines) + "\n" + footer + "\n"
+    (out / "bench_resample.md").write_text(table)
+    print()
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
