@@ -32,7 +32,15 @@ from ._bumps import find_bumps, target_sizes
 from ._relevance import ControlPointRelevance, ExtremesRelevance
 from ._table import check_table
 
-__all__ = ["BaseResampler", "BumpResampler", "Plan"]
+__all__ = [
+    "BaseResampler",
+    "BumpResampler",
+    "Plan",
+    "fit_relevance",
+    "merge_plans",
+    "spread_seeds",
+    "undersample",
+]
 
 _SAMPLE_WEIGHT_REFUSED = (
     "{name}.fit_resample received sample_weight, and refuses it: a sampler "
@@ -297,6 +305,3 @@ def merge_plans(kept_parts, synth_parts):
     fields = ("seed", "neighbor", "gap", "numeric", "codes", "y")
     return Plan(kept=kept, **{f: np.concatenate([p[f] for p in synth_parts])
                               for f in fields})
-
-
-__all__ += ["fit_relevance", "merge_plans", "spread_seeds", "undersample", "_RELEVANCE", "_STRATEGY"]

@@ -56,7 +56,7 @@ def median_distances(Z, rng, n_jobs=None):
     return out
 
 
-def interpolate(table, members, y, Z, span, seeds, nbrs, rng):
+def interpolate(table, members, y, span, seeds, nbrs, rng):
     """SMOTER rows between each seed and its neighbour (local indices).
 
     Numeric features: ``x_s + g (x_n - x_s)`` with ``g ~ U(0, 1)``;

@@ -18,6 +18,7 @@ from .._reweighted import (
     _request_weights,
     _sample_weight_key,
 )
+from ._smote import SMOGN
 
 __all__ = ["ResampledRegressor"]
 
@@ -85,11 +86,7 @@ class ResampledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.sampler = sampler
 
     def _sampler(self):
-        if self.sampler is None:
-            from ._smote import SMOGN
-
-            return SMOGN()
-        return clone(self.sampler)
+        return SMOGN() if self.sampler is None else clone(self.sampler)
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, **fit_params):

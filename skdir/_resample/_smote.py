@@ -159,7 +159,7 @@ class SMOTER(_SyntheticBumpResampler):
         Z, span = table.embedding(members)
         _, ind = kneighbors(Z, self.k, self.n_jobs)
         nbrs = ind[seeds, rng.randint(self.k, size=seeds.shape[0])]
-        return [interpolate(table, members, y, Z, span, seeds, nbrs, rng)]
+        return [interpolate(table, members, y, span, seeds, nbrs, rng)]
 
 
 class SMOGN(_SyntheticBumpResampler):
@@ -277,6 +277,6 @@ class SMOGN(_SyntheticBumpResampler):
         near = seeds[close]
         far = seeds[~close]
         return [
-            interpolate(table, members, y, Z, span, near, ind[near, pick[close]], rng),
+            interpolate(table, members, y, span, near, ind[near, pick[close]], rng),
             noise(table, members, y, far, np.minimum(max_d[far], self.pert), rng),
         ]
