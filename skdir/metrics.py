@@ -49,56 +49,58 @@ def _pearson(a, b):
 
 
 def _group_pearson(a, b, codes, n_groups):
-    # Two-pass (centred) sums per group: stable where raw sums would cancel.
+    # One pass of per-group sums. Centring on the overall means first keeps
+    # the sums of squares far from cancellation: the error is then of the
+    # order eps * (group mean / group std)^2, negligible for label regions.
+    a = a - a.mean()
+    b = b - b.mean()
     count = np.bincount(codes, minlength=n_groups)
+    sa, sb = np.bincount(codes, a, n_groups), np.bincount(codes, b, n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_a = np.bincount(codes, a, n_groups) / count
-        mean_b = np.bincount(codes, b, n_groups) / count
-        da = a - mean_a[codes]
-        db = b - mean_b[codes]
-        r = np.bincount(codes, da * db, n_groups) / np.sqrt(
-            np.bincount(codes, da * da, n_groups) * np.bincount(codes, db * db, n_groups)
-        )
-    r[count < 2] = np.nan
+        sab = np.bincount(codes, a * b, n_groups) - sa * sb / count
+        saa = np.bincount(codes, a * a, n_groups) - sa * sa / count
+        sbb = np.bincount(codes, b * b, n_groups) - sb * sb / count
+        r = sab / np.sqrt(saa * sbb)
+    r[(count < 2) | ~(saa > 0) | ~(sbb > 0)] = np.nan
     return np.clip(r, -1.0, 1.0)
 
 
-def _tied_ranks(sorted_values, group_start):
-    """1-based ranks of sorted values, ties averaged, restarting at each group.
-
-    ``group_start`` is True where a new group begins in the sorted sequence.
-    """
-    n = sorted_values.shape[0]
-    new_run = np.empty(n, dtype=bool)
-    new_run[0] = True
-    np.not_equal(sorted_values[1:], sorted_values[:-1], out=new_run[1:])
-    new_run |= group_start
-    run_start = np.flatnonzero(new_run)
-    run_end = np.append(run_start[1:], n)  # exclusive
-    first_of_group = np.maximum.accumulate(np.where(group_start, np.arange(n), 0))
-    run_of = np.cumsum(new_run) - 1
-    offset = first_of_group[run_start]
-    # average of positions start..end-1 within the group, plus one
-    mean_rank = (run_start + run_end - 1) / 2.0 - offset + 1.0
-    return mean_rank[run_of]
-
-
 def _ranks(x, codes, n_groups):
-    """Average-tie ranks of ``x`` overall and within each group, from one sort."""
+    """Average-tie ranks of ``x`` overall and within each group, from one sort.
+
+    Tied samples share the mean of their positions, overall and within
+    their group.
+    """
     n = x.shape[0]
     order = np.argsort(x)
+    xs = x[order]
+    cs = codes[order]
+    new_run = np.empty(n, dtype=bool)
+    new_run[:1] = True
+    np.not_equal(xs[1:], xs[:-1], out=new_run[1:])
+    run = np.cumsum(new_run) - 1
+    n_runs = run[-1] + 1 if n else 0
+
+    # overall: the mean sorted position of each tie run
+    position = np.arange(n, dtype=np.float64)
+    overall_sorted = (np.bincount(run, position, n_runs) / np.bincount(run, minlength=n_runs))[run]
+
+    # position within the group: a stable sort by group (a radix sort of
+    # small integers) keeps the value order inside each group
+    by_group = np.argsort(cs, kind="stable")
+    group_start = np.cumsum(np.bincount(cs, minlength=n_groups)) - np.bincount(
+        cs, minlength=n_groups)
+    within_pos = np.empty(n, dtype=np.float64)
+    within_pos[by_group] = position - group_start[cs[by_group]]
+    key = run * n_groups + cs
+    n_keys = n_runs * n_groups
+    within_sorted = (np.bincount(key, within_pos, n_keys)
+                     / np.maximum(np.bincount(key, minlength=n_keys), 1))[key]
+
     overall = np.empty(n)
-    starts = np.zeros(n, dtype=bool)
-    starts[:1] = True
-    overall[order] = _tied_ranks(x[order], starts)
-    # A stable sort by group keeps the value order inside each group.
-    grouped = order[np.argsort(codes[order], kind="stable")]
-    group_sorted = codes[grouped]
-    starts = np.empty(n, dtype=bool)
-    starts[:1] = True
-    np.not_equal(group_sorted[1:], group_sorted[:-1], out=starts[1:])
     within = np.empty(n)
-    within[grouped] = _tied_ranks(x[grouped], starts)
+    overall[order] = overall_sorted + 1.0
+    within[order] = within_sorted + 1.0
     return overall, within
 
 
