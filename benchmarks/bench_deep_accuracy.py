@@ -16,6 +16,7 @@ Run::
 
 import argparse
 import os
+import shlex
 import sys
 import time
 
@@ -57,6 +58,31 @@ def make_model(variant, seed, args, device):
     return model
 
 
+def fds_profile(name, seed, model):
+    """Per-bin FDS statistics of a fitted model: why FDS helps or hurts here."""
+    net = model[-1]
+    fds = net.module_.fds
+    edges = net.fds_bin_edges_
+    count = (fds.count / max(fds.n_updates, 1)).numpy()
+    var = fds.running_var.mean(dim=1).numpy()
+    svar = fds.smoothed_var.mean(dim=1).numpy()
+    scale = fds.scale.mean(dim=1).numpy()
+    lines = [
+        f"FDS statistics of the first FDS-only model ({name}, seed {seed}) after training: "
+        "per bin, the training samples, the mean over feature dimensions of the "
+        "within-bin variance and of its smoothed value, and the mean calibration scale.",
+        "",
+        "| label bin | samples | variance | smoothed variance | mean scale |",
+        "|---|---|---|---|---|",
+    ]
+    for b in range(len(count)):
+        if count[b] == 0:
+            continue
+        lines.append(f"| [{edges[b]:g}, {edges[b + 1]:g}) | {count[b]:.0f} | {var[b]:.3f} | "
+                     f"{svar[b]:.3f} | {scale[b]:.2f} |")
+    return lines
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=3)
@@ -66,8 +92,12 @@ def main(argv=None):
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--variants", default=None,
+                        help="comma-separated subset of: " + "; ".join(VARIANTS))
     parser.add_argument("--out", default=None, help="also write the tables to this file")
     args = parser.parse_args(argv)
+    variants = VARIANTS if args.variants is None else {
+        k: VARIANTS[k] for k in (v.strip() for v in args.variants.split(","))}
     if args.threads:
         torch.set_num_threads(args.threads)
 
@@ -77,13 +107,16 @@ def main(argv=None):
     load = os.getloadavg()[0]
 
     rows = []
+    last_fds = None
     for seed in range(args.seeds):
-        for name, variant in VARIANTS.items():
+        for name, variant in variants.items():
             model = make_model(variant, seed, args, args.device)
             t0 = time.perf_counter()
             model.fit(X[train], y[train])
             seconds = time.perf_counter() - t0
             table = shot_metrics(y[test], model.predict(X[test]), y_train=y[train])
+            if variant["fds"] and not variant["lds"] and last_fds is None:
+                last_fds = (name, seed, model)
             for shot in ("all", "many", "medium", "few"):
                 rows.append({"variant": name, "seed": seed, "shot": shot,
                              "mae": table.loc[shot, "mae"], "gm": table.loc[shot, "gm"],
@@ -97,7 +130,7 @@ def main(argv=None):
     secs = res[res.shot == "all"].groupby("variant", sort=False)["seconds"].agg(["mean", "std"])
     counts = shot_metrics(y[test], y[test], y_train=y[train])["count"]
 
-    cli = " ".join(sys.argv[1:] if argv is None else argv)
+    cli = shlex.join(sys.argv[1:] if argv is None else argv)
     lines = [
         "Command: `" + " ".join(["python benchmarks/bench_deep_accuracy.py", cli]).strip()
         + "`",
@@ -113,11 +146,13 @@ def main(argv=None):
         "| variant | MAE all | MAE many | MAE medium | MAE few | fit seconds |",
         "|---|---|---|---|---|---|",
     ]
-    for name in VARIANTS:
+    for name in variants:
         cells = [f"{mae.loc[name, ('mean', s)]:.3f} ± {mae.loc[name, ('std', s)]:.3f}"
                  for s in ("all", "many", "medium", "few")]
         lines.append(f"| {name} | " + " | ".join(cells)
                      + f" | {secs.loc[name, 'mean']:.1f} ± {secs.loc[name, 'std']:.1f} |")
+    if last_fds is not None:
+        lines += ["", *fds_profile(*last_fds)]
     text = "\n".join(lines)
     print(text)
     if args.out:

@@ -21,6 +21,7 @@ Run::
 
 import argparse
 import os
+import shlex
 import platform
 import statistics
 import sys
@@ -208,7 +209,7 @@ def main(argv=None):
     cases = [("mlp", "MLP 64-512-512-512-1", 256)]
     if args.resnet:
         cases.append(("resnet", "ResNet-50 (224x224)", 128))
-    cli = " ".join(sys.argv[1:] if argv is None else argv)
+    cli = shlex.join(sys.argv[1:] if argv is None else argv)
     lines = [
         "Command: `" + " ".join(["python benchmarks/bench_fds.py", cli]).strip() + "`",
         f"Machine: {machine(device)}; torch {torch.__version__}; "

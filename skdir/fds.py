@@ -164,7 +164,8 @@ class FDS(nn.Module):
         Samples folded into each bin's statistics so far; bins with 0 were
         never seen and are left uncalibrated.
     scale, shift : Tensor of shape (n_bins, n_features)
-        The calibration as ``z * scale[b] + shift[b]`` (float32). Dimensions
+        The calibration as ``z * scale[b] + shift[b]`` (float32; views of the
+        buffer ``calibration`` of shape (n_bins, 2, n_features)). Dimensions
         with zero variance and bins never seen have scale 1 and shift 0.
     epoch : int
         Number of :meth:`end_epoch` calls so far.
@@ -231,8 +232,10 @@ class FDS(nn.Module):
         self.register_buffer("smoothed_mean", torch.zeros(shape, dtype=f64))
         self.register_buffer("smoothed_var", torch.zeros(shape, dtype=f64))
         self.register_buffer("count", torch.zeros(n_bins, dtype=f64))
-        self.register_buffer("scale", torch.ones(shape))
-        self.register_buffer("shift", torch.zeros(shape))
+        # scale and shift of every bin in one buffer: one gather per batch
+        calibration = torch.zeros(n_bins, 2, int(n_features))
+        calibration[:, 0] = 1.0
+        self.register_buffer("calibration", calibration)
 
     @classmethod
     def from_labels(cls, y, n_features, *, bins="auto", **kwargs):
@@ -265,6 +268,16 @@ class FDS(nn.Module):
     def n_features(self):
         """Feature width."""
         return self.running_mean.shape[1]
+
+    @property
+    def scale(self):
+        """Per-bin multiplicative calibration, shape (n_bins, n_features)."""
+        return self.calibration[:, 0]
+
+    @property
+    def shift(self):
+        """Per-bin additive calibration, shape (n_bins, n_features)."""
+        return self.calibration[:, 1]
 
     @property
     def collecting(self):
@@ -335,9 +348,8 @@ class FDS(nn.Module):
         calibrated : Tensor of shape (batch, n_features)
             ``features * scale[bins] + shift[bins]``, in the input's dtype.
         """
-        scale = self.scale.index_select(0, bins)
-        shift = self.shift.index_select(0, bins)
-        return torch.addcmul(shift, features.to(scale.dtype), scale).to(features.dtype)
+        cal = self.calibration.index_select(0, bins)
+        return torch.addcmul(cal[:, 1], features.to(cal.dtype), cal[:, 0]).to(features.dtype)
 
     @torch.no_grad()
     def accumulate(self, features, bins):
@@ -355,16 +367,11 @@ class FDS(nn.Module):
         if not self.collecting:
             return
         z = features.detach().to(torch.float64)
-        if self._acc is None or self._acc[0].device != z.device:
+        if self._acc is None or self._acc.device != z.device:
             n_bins, dim = self.running_mean.shape
-            self._acc = (torch.zeros(n_bins, dtype=torch.float64, device=z.device),
-                         torch.zeros(n_bins, dim, dtype=torch.float64, device=z.device),
-                         torch.zeros(n_bins, dim, dtype=torch.float64, device=z.device))
-        count, total, squares = self._acc
-        count.index_add_(0, bins, torch.ones(bins.shape[0], dtype=torch.float64,
-                                             device=z.device))
-        total.index_add_(0, bins, z)
-        squares.index_add_(0, bins, z * z)
+            self._acc = torch.zeros(n_bins, 1 + 2 * dim, dtype=torch.float64, device=z.device)
+        # count, sum and sum of squares per bin, in one index_add_
+        self._acc.index_add_(0, bins, torch.cat((z.new_ones(z.shape[0], 1), z, z * z), dim=1))
 
     @torch.no_grad()
     def end_epoch(self):
@@ -377,24 +384,20 @@ class FDS(nn.Module):
         acc = self._all_reduce(self._acc)
         self._acc = None
         if acc is not None:
-            self._fold(*acc)
+            dim = self.n_features
+            self._fold(acc[:, 0], acc[:, 1:1 + dim], acc[:, 1 + dim:])
         self.epoch += 1
 
     def _all_reduce(self, acc):
         dist = torch.distributed
         if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
             return acc
-        n_bins, dim = self.running_mean.shape
         if acc is None:  # this process saw no sample this epoch
-            flat = torch.zeros(n_bins * (1 + 2 * dim), dtype=torch.float64,
-                               device=self.running_mean.device)
-        else:
-            flat = torch.cat([acc[0], acc[1].reshape(-1), acc[2].reshape(-1)])
-        dist.all_reduce(flat)
-        count = flat[:n_bins]
-        total = flat[n_bins:n_bins * (1 + dim)].reshape(n_bins, dim)
-        squares = flat[n_bins * (1 + dim):].reshape(n_bins, dim)
-        return count, total, squares
+            n_bins, dim = self.running_mean.shape
+            acc = torch.zeros(n_bins, 1 + 2 * dim, dtype=torch.float64,
+                              device=self.running_mean.device)
+        dist.all_reduce(acc)
+        return acc
 
     def _fold(self, count, total, squares):
         dev = self.running_mean.device
@@ -447,15 +450,15 @@ class FDS(nn.Module):
                                                 torch.ones_like(self.running_var))
         scale = torch.sqrt(ratio.clamp(low, high))
         shift = self.smoothed_mean - self.running_mean * scale
-        self.scale.copy_(torch.where(valid, scale, torch.ones_like(scale)))
-        self.shift.copy_(torch.where(valid, shift, torch.zeros_like(shift)))
+        self.calibration[:, 0] = torch.where(valid, scale, torch.ones_like(scale))
+        self.calibration[:, 1] = torch.where(valid, shift, torch.zeros_like(shift))
 
     def reset_statistics(self):
         """Forget every statistic and start again at epoch 0."""
         for name in ("running_mean", "running_var", "smoothed_mean", "smoothed_var",
-                     "count", "shift"):
+                     "count", "calibration"):
             getattr(self, name).zero_()
-        self.scale.fill_(1.0)
+        self.calibration[:, 0] = 1.0
         self.epoch = 0
         self.n_updates = 0
         self._acc = None

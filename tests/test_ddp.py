@@ -115,7 +115,7 @@ def test_two_gloo_processes_hold_the_single_process_statistics(tmp_path):
     results = [torch.load(o, weights_only=True) for o in outs]
     alone, ddp = _single_process(Z, X, bins, edges, results[0]["weights"])
     for key in ("running_mean", "running_var", "smoothed_mean", "smoothed_var", "count",
-                "scale", "shift"):
+                "calibration"):
         # both processes hold identical statistics (they summed the same numbers)
         torch.testing.assert_close(results[0]["alone"][key], results[1]["alone"][key],
                                    rtol=0, atol=0)

@@ -29,8 +29,9 @@ from skdir.losses import WeightedHuberLoss, WeightedMSELoss  # noqa: E402
 from skdir.metrics import make_shot_scorer  # noqa: E402
 from skdir.reweight import LDS, ReweightedRegressor, lds_weights  # noqa: E402
 
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    torch.set_num_threads(1)
+# Tiny networks: one thread is faster than two fighting over two cores with
+# the other test worker (and scheduling noise on a shared machine).
+torch.set_num_threads(1)
 
 FAST = dict(hidden_sizes=(16,), max_epochs=2, batch_size=64, verbose=0, random_state=0)
 
@@ -350,6 +351,23 @@ def test_integer_3d_inputs_and_a_module_without_out_features():
     assert net.module_.head.in_features == 6
 
 
+def test_an_image_cnn_extractor_with_lds_and_fds():
+    rng = np.random.RandomState(0)
+    images = rng.uniform(size=(48, 1, 6, 6)).astype(np.float32)
+    y = np.round(images[:, 0, :4, :4].mean(axis=(1, 2)) * 10)
+
+    def cnn(channels=4):  # a callable building the module works like a class
+        return nn.Sequential(nn.Conv2d(1, channels, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                             nn.Flatten())
+
+    model = ReweightedRegressor(DeepRegressor(cnn, module__channels=5, fds=True, **FAST),
+                                weighter=LDS(ks=3))
+    model.fit(images, y)
+    assert model.regressor_.module_.head.in_features == 5
+    assert model.predict(images[:3]).shape == (3,)
+    assert model.regressor_.n_features_in_ == 1  # the channel dimension
+
+
 def test_a_module_class_with_out_features_is_not_probed(data):
     X, y = data
 
@@ -416,6 +434,20 @@ def test_valid_split_and_dataloader_fallback(data):
     net.fit(X, y, sample_weight=w)
     _assert_weights_are(net.criterion_, y, w)
     assert net.module_.fds.n_updates == 2
+
+
+def test_deferred_loss_recording_gives_the_same_history(data, monkeypatch):
+    # On a GPU the per-batch losses are kept on the device until the epoch ends.
+    X, y = data
+    kw = dict(FAST, train_split=ValidSplit(4))
+    eager = DeepRegressor(**kw).fit(X, y)
+    monkeypatch.setattr(DeepRegressor, "_defer_loss_sync", lambda self: True)
+    deferred = DeepRegressor(**kw).fit(X, y)
+    for key in ("train_loss", "valid_loss"):
+        assert deferred.history[:, key] == eager.history[:, key]
+        batches = deferred.history[-1, "batches", :, key]
+        assert all(type(v) is float for v in batches)
+        assert batches == eager.history[-1, "batches", :, key]
 
 
 def test_warm_start_and_partial_fit_continue(data):

@@ -1,7 +1,6 @@
 """The FDS layer against numpy/scipy computations of its definition."""
 
 import io
-import os
 import pickle
 
 import numpy as np
@@ -16,8 +15,9 @@ from skdir._kernels import kernel_window  # noqa: E402
 from skdir.fds import FDS, smoothing_taps  # noqa: E402
 from skdir.reweight import LDS  # noqa: E402
 
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    torch.set_num_threads(1)
+# Tiny networks: one thread is faster than two fighting over two cores with
+# the other test worker (and scheduling noise on a shared machine).
+torch.set_num_threads(1)
 
 
 def _data(n=400, n_bins=8, dim=3, seed=0):
