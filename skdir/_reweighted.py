@@ -4,6 +4,7 @@ import inspect
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
 from sklearn.exceptions import NotFittedError
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils._tags import get_tags
@@ -22,18 +23,34 @@ from ._shots import LabelDistribution
 __all__ = ["ReweightedRegressor"]
 
 
+def _forward(estimator):
+    """``(key prefix, next estimator, other steps)`` where fit forwards sample_weight.
+
+    A Pipeline hands ``<last>__sample_weight`` to its final step; a
+    TransformedTargetRegressor hands its ``**fit_params`` on to its regressor
+    as they are. None for an estimator that consumes the weights itself.
+    """
+    if isinstance(estimator, Pipeline):
+        name, last = estimator.steps[-1]
+        return f"{name}__", last, [step for _, step in estimator.steps[:-1]]
+    if isinstance(estimator, TransformedTargetRegressor) and estimator.regressor is not None:
+        return "", estimator.regressor, []
+    return None
+
+
 def _final_estimator(estimator):
-    while isinstance(estimator, Pipeline):
-        estimator = estimator.steps[-1][1]
+    while (step := _forward(estimator)) is not None:
+        estimator = step[1]
     return estimator
 
 
 def _sample_weight_key(estimator):
-    """Name under which a Pipeline's fit passes ``sample_weight`` to its last step."""
-    if isinstance(estimator, Pipeline):
-        name, last = estimator.steps[-1]
-        return f"{name}__{_sample_weight_key(last)}"
-    return "sample_weight"
+    """Keyword under which ``estimator.fit`` passes weights on to its final estimator."""
+    prefix = ""
+    while (step := _forward(estimator)) is not None:
+        prefix += step[0]
+        estimator = step[1]
+    return prefix + "sample_weight"
 
 
 def _accepts_sample_weight(estimator):
@@ -60,9 +77,9 @@ def _request_weights(regressor):
     """
     steps = []
     estimator = regressor
-    while isinstance(estimator, Pipeline):
-        steps.extend(step for _, step in estimator.steps[:-1])
-        estimator = estimator.steps[-1][1]
+    while (step := _forward(estimator)) is not None:
+        steps.extend(step[2])
+        estimator = step[1]
     for step in steps:
         if _fit_request(step) is None:
             step.set_fit_request(sample_weight=False)
@@ -97,8 +114,9 @@ class ReweightedRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     Parameters
     ----------
     regressor : estimator
-        Regressor (or Pipeline ending in one) whose ``fit`` accepts
-        ``sample_weight``.
+        Regressor whose ``fit`` accepts ``sample_weight``, or a Pipeline or
+        :class:`~sklearn.compose.TransformedTargetRegressor` around one (the
+        weights are handed through to it).
     weighter : estimator or None, default=None
         Object with ``fit_transform(y, sample_weight=None)`` returning one
         weight per label, such as :class:`LDS` or :class:`DenseWeight`.

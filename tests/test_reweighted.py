@@ -171,6 +171,17 @@ def test_regressor_without_sample_weight_is_refused(data):
         ReweightedRegressor(KNeighborsRegressor()).fit(X, y)
 
 
+def test_weights_go_through_a_target_transformer_around_a_pipeline(data):
+    X, y = data
+    ttr = TransformedTargetRegressor(regressor=make_pipeline(StandardScaler(), SpyRegressor()),
+                                    func=np.log1p, inverse_func=np.expm1)
+    model = ReweightedRegressor(ttr).fit(X, y)
+    np.testing.assert_allclose(model.regressor_.regressor_[-1].sample_weight_, lds_weights(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        model = ReweightedRegressor(ttr).fit(X, y)
+    np.testing.assert_allclose(model.regressor_.regressor_[-1].sample_weight_, lds_weights(y))
+
+
 def test_meta_regressor_taking_fit_params_is_accepted(data):
     X, y = data
     ttr = TransformedTargetRegressor(regressor=SpyRegressor(), func=np.log1p,
