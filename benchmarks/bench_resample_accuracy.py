@@ -12,7 +12,9 @@ categorical columns handled natively) is trained on the DIR training split
 
 and evaluated on the bin-balanced test split with
 :func:`skdir.metrics.shot_metrics` (bins: the split's ``bin_edges``; shots
-from the training labels). Each configuration runs with several seeds (the
+from the training labels). Missing values of a categorical column (hotel
+rates' ``country``) become a category of their own, since the samplers refuse
+missing values. Each configuration runs with several seeds (the
 regressor's and the sampler's); the table gives the mean MAE and, in
 brackets, its standard deviation over seeds.
 
@@ -70,6 +72,9 @@ def load(name):
     for col in X.columns:  # HGB takes categories natively, not strings
         if X[col].dtype == object or pd.api.types.is_string_dtype(X[col]):
             X[col] = X[col].astype("category")
+        if isinstance(X[col].dtype, pd.CategoricalDtype) and X[col].isna().any():
+            # the samplers refuse missing values: a missing category is a category
+            X[col] = X[col].cat.add_categories("(missing)").fillna("(missing)")
     y = ds.target.astype(np.float64)
     train, test = ds.split == "train", ds.split == "test"
     return X[train], y[train], X[test], y[test], ds.bin_edges

@@ -183,7 +183,9 @@ class ResampledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         inner = get_tags(self.regressor)
-        tags.input_tags.allow_nan = False
+        sampler = get_tags(self._sampler()).input_tags
+        tags.input_tags.allow_nan = sampler.allow_nan and inner.input_tags.allow_nan
+        tags.input_tags.sparse = sampler.sparse and inner.input_tags.sparse
         tags.input_tags.categorical = inner.input_tags.categorical
         tags.input_tags.string = inner.input_tags.string
         tags.regressor_tags.poor_score = True
