@@ -438,7 +438,10 @@ class DeepRegressor(NeuralNetRegressor):
             return None
         scaler = getattr(self, "grad_scaler_", None)
         if scaler is None:
-            scaler = torch.amp.GradScaler(self._device_type())
+            if hasattr(torch.amp, "GradScaler"):  # torch >= 2.3
+                scaler = torch.amp.GradScaler(self._device_type())
+            else:
+                scaler = torch.cuda.amp.GradScaler()
             self.grad_scaler_ = scaler
         return scaler
 

@@ -50,6 +50,16 @@ class WeightedLoss(nn.Module):
     Subclasses implement :meth:`per_sample`. ``forward(input, target,
     weight=None)`` flattens ``input`` and ``target`` to 1-D (they must hold
     the same number of elements) and returns a scalar.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skdir.losses import WeightedLoss
+    >>> class LogCosh(WeightedLoss):
+    ...     def per_sample(self, input, target):
+    ...         return torch.log(torch.cosh(input - target))
+    >>> LogCosh()(torch.zeros(3), torch.zeros(3))
+    tensor(0.)
     """
 
     def per_sample(self, input, target):
@@ -110,7 +120,15 @@ class WeightedMSELoss(WeightedLoss):
 
 
 class WeightedL1Loss(WeightedLoss):
-    """Absolute error ``|input - target|``, weighted per sample."""
+    """Absolute error ``|input - target|``, weighted per sample.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skdir.losses import WeightedL1Loss
+    >>> WeightedL1Loss()(torch.tensor([1.0, -3.0]), torch.zeros(2), weight=torch.tensor([1.0, 2.0]))
+    tensor(3.5000)
+    """
 
     def per_sample(self, input, target):
         return (input - target).abs()
@@ -126,6 +144,13 @@ class WeightedHuberLoss(WeightedLoss):
     ----------
     beta : float, default=1.0
         Where the loss turns from quadratic to linear.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skdir.losses import WeightedHuberLoss
+    >>> WeightedHuberLoss(beta=1.0)(torch.tensor([0.5, 3.0]), torch.zeros(2))
+    tensor(1.3125)
     """
 
     def __init__(self, beta=1.0):
@@ -194,6 +219,13 @@ class WeightedFocalMSELoss(_FocalMixin, WeightedLoss):
         Exponent of the modulating factor.
     activate : {'sigmoid', 'tanh'}, default='sigmoid'
         ``'tanh'`` uses ``tanh(beta * |e|) ** gamma`` instead.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skdir.losses import WeightedFocalMSELoss
+    >>> round(float(WeightedFocalMSELoss()(torch.tensor([10.0]), torch.zeros(1))), 3)
+    76.159
     """
 
     def __init__(self, beta=0.2, gamma=1.0, activate="sigmoid"):
@@ -229,6 +261,16 @@ class BalancedMSELoss(WeightedLoss):
     ----------
     J. Ren, M. Zhang, C. Yu, Z. Liu. Balanced MSE for Imbalanced Visual
     Regression. CVPR 2022.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skdir.losses import BalancedMSELoss
+    >>> loss = BalancedMSELoss(init_noise_sigma=1.0)
+    >>> [name for name, _ in loss.named_parameters()]  # trained with the network
+    ['noise_sigma']
+    >>> round(loss(torch.tensor([0.0, 1.0]), torch.tensor([0.0, 1.0])).item(), 4)
+    0.9482
     """
 
     def __init__(self, init_noise_sigma=1.0):

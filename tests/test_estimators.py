@@ -408,11 +408,16 @@ def test_retrain_head_uses_the_weighter(data):
     _assert_weights_are(net.criterion_, y, lds_weights(y, ks=3))
 
 
-def test_bf16_autocast_on_this_device(data):
+@pytest.mark.parametrize("amp", ["bf16", "fp16"])
+def test_autocast_on_this_device(data, amp):
     X, y = data
-    net = DeepRegressor(**FAST, fds=True, amp="bf16").fit(X, y)
+    net = DeepRegressor(**FAST, fds=True, amp=amp).fit(X, y)
     pred = net.predict(X)
     assert pred.dtype == np.float64 and np.isfinite(pred).all()
+    assert (getattr(net, "grad_scaler_", None) is not None) == (amp == "fp16")
+    reference = DeepRegressor(**FAST, fds=True).fit(X, y).predict(X)
+    assert not np.array_equal(pred, reference)  # autocast did change the arithmetic
+    np.testing.assert_allclose(pred, reference, atol=0.5)  # ... not the model
 
 
 def test_progress_bar_and_epoch_table(data, capsys):

@@ -50,6 +50,15 @@ class ArrayDataset(Dataset):
         Entries with the same first dimension; ``'X'`` holds the inputs.
     y : torch.Tensor or None, default=None
         Labels.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skdir.estimators import ArrayDataset
+    >>> ds = ArrayDataset({"X": torch.zeros(4, 3), "sample_weight": torch.ones(4)},
+    ...                   y=torch.arange(4.0))
+    >>> len(ds), ds[1][1]
+    (4, tensor(1.))
     """
 
     def __init__(self, tensors, y=None):
@@ -131,6 +140,14 @@ class DeviceLoader:
         device memory.
     memory_fraction : float, default=0.5
         See ``resident``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skdir.estimators import ArrayDataset, DeviceLoader
+    >>> ds = ArrayDataset({"X": torch.arange(10.0)[:, None]}, y=torch.arange(10.0))
+    >>> [yb.tolist() for _, yb in DeviceLoader(ds, batch_size=4)]
+    [[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0], [8.0, 9.0]]
     """
 
     def __init__(self, dataset, batch_size=128, shuffle=False, drop_last=False,

@@ -39,6 +39,14 @@ class MLP(nn.Module):
     ----------
     out_features : int
         Width of the output features.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skdir.estimators import MLP
+    >>> mlp = MLP(4, hidden_sizes=(16, 8), dropout=0.1)
+    >>> mlp.out_features, mlp(torch.zeros(2, 4)).shape
+    (8, torch.Size([2, 8]))
     """
 
     def __init__(self, in_features, hidden_sizes=(256, 256), activation="relu",

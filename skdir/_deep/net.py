@@ -25,6 +25,15 @@ class DIRNet(nn.Module):
     extractor_frozen : bool
         Set by :meth:`freeze_extractor`: the extractor gets no gradient and
         stays in evaluation mode even when the module trains.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from skdir.estimators import DIRNet
+    >>> net = DIRNet(nn.Linear(3, 8), n_features=8)
+    >>> net(torch.zeros(5, 3)).shape
+    torch.Size([5])
     """
 
     def __init__(self, extractor, n_features, fds=None):
