@@ -12,6 +12,7 @@ This module needs the ``deep`` extra: ``pip install 'scikit-dir[deep]'``.
 """
 
 import copy
+import warnings
 from collections.abc import Mapping
 from contextlib import contextmanager, nullcontext
 from numbers import Integral, Real
@@ -61,6 +62,7 @@ _MLP_PARAMS = ("hidden_sizes", "activation", "dropout", "batch_norm")
 # Parameters skdir adds to skorch's. skorch would treat the "fds__*" names as
 # settings of a component called "fds"; set_params keeps them plain.
 _OWN_PARAMS = (*_MLP_PARAMS, "fds", *_FDS_PARAMS, "loss", "amp", "progress", "random_state")
+_DATA_PREFIXES = ("iterator_train", "iterator_valid", "dataset")
 
 
 def _is_module_spec(value):
@@ -333,7 +335,12 @@ class DeepRegressor(NeuralNetRegressor):
             # skorch builds the callbacks at once; before a fit, leave that
             # to initialize(), so a bad value fails at fit like any other.
             own.append("callbacks")
-        for key in own:
+        # The data path is read afresh by every fit and predict; skorch would
+        # try (and fail) to re-initialise a component for these on a fitted net.
+        data = [k for k in params if k.split("__", 1)[0] in _DATA_PREFIXES]
+        for key in own + data:
+            if "__" in key and key not in _OWN_PARAMS:
+                self._params_to_validate.add(key)
             self.__dict__[key] = params.pop(key)
         if params:
             super().set_params(**params)
@@ -553,6 +560,15 @@ class DeepRegressor(NeuralNetRegressor):
         kwargs.setdefault("shuffle", training)
         if isinstance(iterator, type) and issubclass(iterator, DeviceLoader):
             kwargs.setdefault("device", resolve_device(self.device))
+            dist = torch.distributed
+            if training and dist.is_available() and dist.is_initialized() \
+                    and dist.get_world_size() > 1:
+                warnings.warn(
+                    "DeviceLoader gives every process all the training data. Under "
+                    "torch.distributed set iterator_train=torch.utils.data.DataLoader "
+                    "(and iterator_valid) so that Accelerate or a DistributedSampler "
+                    "shards it.", UserWarning, stacklevel=2,
+                )
         return iterator(dataset, **kwargs)
 
     # ------------------------------------------------------------------

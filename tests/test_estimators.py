@@ -607,6 +607,21 @@ def test_device_loader_batches():
         DeviceLoader(list(range(4)))
 
 
+def test_device_loader_warns_under_several_processes(data, monkeypatch):
+    X, y = data
+    net = DeepRegressor(**FAST).fit(X, y)
+    ds = ArrayDataset({"X": torch.as_tensor(X)}, y=torch.as_tensor(y, dtype=torch.float32))
+    monkeypatch.setattr(torch.distributed, "is_initialized", lambda: True)
+    monkeypatch.setattr(torch.distributed, "get_world_size", lambda group=None: 2)
+    with pytest.warns(UserWarning, match="every process all the training data"):
+        net.get_iterator(ds, training=True)
+    net.set_params(iterator_train=DataLoader, iterator_train__drop_last=True)  # on a fitted net
+    loader = net.get_iterator(ds, training=True)  # no warning
+    assert isinstance(loader, DataLoader) and loader.drop_last
+    monkeypatch.undo()
+    assert len(net.fit(X, y).history) == 2
+
+
 def test_core_imports_need_no_torch_and_deep_imports_name_the_extra():
     code = textwrap.dedent("""
         import sys
