@@ -36,8 +36,8 @@ docs: $(VENV)/.installed
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
 
 # The checks that need a CUDA GPU: see benchmarks/gpu_checks.sh.
-gpu-checks:
-	bash benchmarks/gpu_checks.sh
+gpu-checks: $(VENV)/.installed
+	PYTHON=$(BIN)/python bash benchmarks/gpu_checks.sh
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -63,7 +63,14 @@ def _accepts_sample_weight(estimator):
 def _fit_request(estimator):
     if not hasattr(estimator, "set_fit_request"):
         return "absent"
-    return estimator.get_metadata_routing().fit.requests.get("sample_weight", "absent")
+    routing = estimator.get_metadata_routing()
+    # A consumer that also routes (skorch with a train_split) reports a router
+    # whose own requests are its _self_request.
+    if isinstance(routing, MetadataRouter):
+        routing = routing._self_request
+    if routing is None:
+        return "absent"
+    return routing.fit.requests.get("sample_weight", "absent")
 
 
 def _request_weights(regressor):

@@ -214,3 +214,17 @@ def test_features_are_delegated(data):
     assert not hasattr(model, "n_features_in_")
     model.fit(X, y)
     assert model.n_features_in_ == 3
+
+
+@pytest.mark.usefixtures("routing")
+def test_routing_with_a_regressor_that_is_also_a_router(data):
+    # skorch nets with a train_split report a MetadataRouter, not a request
+    from sklearn.utils.metadata_routing import MetadataRouter
+
+    class RoutingSpy(SpyRegressor):
+        def get_metadata_routing(self):
+            return MetadataRouter(owner=self).add_self_request(self)
+
+    X, y = data
+    model = ReweightedRegressor(RoutingSpy()).fit(X, y)
+    np.testing.assert_allclose(model.regressor_.sample_weight_, lds_weights(y))
