@@ -36,6 +36,8 @@ def _parser():
     bench.add_argument("--seeds", type=_seeds, default=[0, 1, 2],
                        help="a count N (seeds 0..N-1) or a comma-separated list")
     bench.add_argument("--device", default="cpu", help="device of deep models: cpu, cuda, auto")
+    bench.add_argument("--epochs", type=int, default=None,
+                       help="training epochs of deep models (default: the model's)")
     bench.add_argument("--out", default=None,
                        help="output folder (default: results/<dataset>-<model>)")
     bench.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
@@ -51,11 +53,12 @@ def main(argv=None):
     start = time.perf_counter()
     try:
         result = run_benchmark(dataset=args.dataset, methods=args.methods, model=args.model,
-                               seeds=args.seeds, device=args.device, progress=not args.quiet)
+                               seeds=args.seeds, device=args.device, epochs=args.epochs,
+                               progress=not args.quiet)
     except ValueError as exc:
         print(f"skdir benchmark: error: {exc}", file=sys.stderr)
         return 2
-    mean, std = summarize(result.records)
+    mean, std = summarize(result.records, metrics=result.settings["metrics"][:3])
     print(describe(result))
     print(format_table(mean, std).to_string())
     out = args.out or f"results/{args.dataset}-{args.model}"

@@ -66,3 +66,47 @@ def test_cli_rejects_unknown_names(argv, message, capsys, tmp_path):
         code = exc.code
     assert code == 2
     assert message in capsys.readouterr().err
+
+
+def test_deep_methods_run_on_the_mlp():
+    methods = ["vanilla", "fds", "lds+fds", "rrt", "focal-r", "balanced-mse", "smogn"]
+    result = run_benchmark(methods=methods, model="mlp", seeds=[0], epochs=1, progress=False)
+    assert list(dict.fromkeys(result.records["method"])) == methods
+    assert np.isfinite(result.records["mae"]).all()
+    # the best-validation-epoch callback recorded the validation MSE
+    assert set(result.predictions) == set(methods)
+
+
+def test_deep_only_methods_refuse_other_models():
+    with pytest.raises(ValueError, match="use a deep model"):
+        run_benchmark(methods=["fds"], model="hgb", seeds=[0], progress=False)
+
+
+def test_deep_model_trains_on_scaled_targets_with_scaled_fds_bins():
+    from skdir.benchmark._deep import DeepModel
+    from skdir.estimators import DeepRegressor
+
+    data = load_benchmark_data("abalone", 0)
+    net = DeepRegressor(hidden_sizes=(8,), fds=True, max_epochs=2, verbose=0, random_state=0)
+    model = DeepModel(net, bins=data.bins, validation=(data.X_val, data.y_val)).fit(
+        data.X_train, data.y_train)
+    expected = (data.bins - data.y_train.mean()) / data.y_train.std()
+    np.testing.assert_allclose(model.net_.fds_bin_edges_, expected)
+    # predictions come back in label units
+    assert abs(model.predict(data.X_test).mean() - data.y_test.mean()) < 5
+    assert "valid_mse" in model.net_.history[-1]
+
+
+def test_sts_b_uses_the_paper_split_bins_and_shots():
+    pytest.importorskip("tokenizers")
+    data = load_benchmark_data("sts_b", 0)
+    assert data.X_train.shape[1:] == (2, 64) and data.X_train.dtype == np.int64
+    assert (len(data.y_train), len(data.y_val), len(data.y_test)) == (5249, 1000, 1000)
+    np.testing.assert_allclose(np.diff(data.bins), 0.1)
+    from skdir.metrics import shot_metrics
+
+    table = shot_metrics(data.y_test, data.y_test, y_train=data.y_train, bins=data.bins,
+                         few_shot_threshold=data.info["few_shot_threshold"])
+    np.testing.assert_array_equal(table["count"], [1000, 756, 170, 74])
+    # another seed keeps the paper's split
+    np.testing.assert_array_equal(load_benchmark_data("sts_b", 3).y_test, data.y_test)

@@ -15,7 +15,10 @@ class BenchmarkData:
     """Train / validation / test parts of one dataset, and how labels are binned.
 
     ``bins`` is used for the LDS weights, for the shot regions and for the
-    plots, so that all three agree.
+    plots, so that all three agree. ``info`` may hold ``kind`` ('tabular' or
+    'text'), ``few_shot_threshold`` (when it is not 20), ``fds_clip`` (FDS
+    calibration bounds of the reference code for this dataset) and
+    ``metrics`` (the columns to report).
 
     Examples
     --------
@@ -46,18 +49,33 @@ def _tabular(loader):
         X = [_safe_indexing(ds.data, p) for p in parts]
         return BenchmarkData(loader.__name__.removeprefix("load_"), X[0], y[parts[0]],
                              X[1], y[parts[1]], X[2], y[parts[2]], bins=ds.bin_edges,
-                             info={"target": ds.target_names[0]})
+                             info={"kind": "tabular", "target": ds.target_names[0]})
 
     return load
+
+
+def _sts_b(seed):
+    # The paper's fixed split: seeds change the model, not the data.
+    from ..datasets import load_sts_b_dir
+    from ..text import tokenize_pairs
+
+    ds = load_sts_b_dir()
+    ids = tokenize_pairs(ds.data)
+    y = np.asarray(ds.target, dtype=np.float64)
+    parts = [np.flatnonzero(ds.split == s) for s in ("train", "val", "test")]
+    return BenchmarkData("sts_b", ids[parts[0]], y[parts[0]], ids[parts[1]], y[parts[1]],
+                         ids[parts[2]], y[parts[2]], bins=ds.bin_edges,
+                         info={"kind": "text", "target": "similarity score",
+                               "few_shot_threshold": 30, "fds_clip": (0.5, 2.0),
+                               "metrics": ("mse", "mae", "gm", "pearson", "spearman")})
 
 
 def _datasets():
     from .. import datasets
 
-    return {
-        name: _tabular(getattr(datasets, f"load_{name}"))
-        for name in ("abalone", "bike_sharing", "ames", "hotel_rates", "cps1988")
-    }
+    names = ("abalone", "bike_sharing", "ames", "hotel_rates", "cps1988")
+    return {**{name: _tabular(getattr(datasets, f"load_{name}")) for name in names},
+            "sts_b": _sts_b}
 
 
 #: Dataset name -> function(seed) -> BenchmarkData.

@@ -5,30 +5,84 @@ from ..reweight import LDS, DenseWeight, ReweightedRegressor
 __all__ = ["METHODS", "build_method"]
 
 
-def _weighted(weighter):
-    def build(model, data):
-        return ReweightedRegressor(model, weighter=weighter(data))
+def _lds(data, reweight):
+    # STS-B-DIR's reference settings: inverse weights without clipping.
+    return LDS(bins=data.bins, reweight=reweight)
+
+
+def _weighted(make_weighter):
+    def build(model, data, seed):
+        return ReweightedRegressor(model, weighter=make_weighter(data))
 
     return build
 
 
-#: Method name -> (description, builder(model, data) -> estimator).
+def _resampled(sampler_name):
+    def build(model, data, seed):
+        from .. import resample
+
+        sampler = getattr(resample, sampler_name)(random_state=seed)
+        return resample.ResampledRegressor(model, sampler=sampler)
+
+    return build
+
+
+def _deep(**params):
+    """A deep-only variant: set parameters of the DeepModel (and its net)."""
+
+    def build(model, data, seed):
+        from ._models import is_deep
+
+        if not is_deep(model):
+            raise ValueError(
+                "this method changes how a network is trained (FDS, loss, RRT): "
+                "use a deep model (--model mlp, or bilstm for sts_b)."
+            )
+        values = {k: (v(data) if callable(v) else v) for k, v in params.items()}
+        if values.get("net__fds") and "fds_clip" in data.info:
+            values["net__fds__clip"] = data.info["fds_clip"]
+        return model.set_params(**values)
+
+    return build
+
+
+def _then(first, second):
+    def build(model, data, seed):
+        return second(first(model, data, seed), data, seed)
+
+    return build
+
+
+_FDS = _deep(net__fds=True)
+
+#: Method name -> (description, builder(model, data, seed) -> estimator).
 METHODS = {
-    "vanilla": ("plain training", lambda model, data: model),
+    "vanilla": ("plain training", lambda model, data, seed: model),
     "inv": ("inverse-frequency weights",
             _weighted(lambda d: LDS(bins=d.bins, kernel=None, reweight="inverse"))),
     "sqrt_inv": ("square-root inverse-frequency weights",
                  _weighted(lambda d: LDS(bins=d.bins, kernel=None, reweight="sqrt_inv"))),
-    "lds": ("SQINV + LDS (gaussian, ks=5, sigma=2)",
-            _weighted(lambda d: LDS(bins=d.bins, reweight="sqrt_inv"))),
-    "inv+lds": ("INV + LDS (gaussian, ks=5, sigma=2)",
-                _weighted(lambda d: LDS(bins=d.bins, reweight="inverse"))),
+    "lds": ("SQINV + LDS (gaussian, ks=5, sigma=2)", _weighted(lambda d: _lds(d, "sqrt_inv"))),
+    "inv+lds": ("INV + LDS (gaussian, ks=5, sigma=2)", _weighted(lambda d: _lds(d, "inverse"))),
     "denseweight": ("DenseWeight (alpha=1)", _weighted(lambda d: DenseWeight())),
+    "smoter": ("SMOTER oversampling (skdir.resample defaults)", _resampled("SMOTER")),
+    "smogn": ("SMOGN oversampling (skdir.resample defaults)", _resampled("SMOGN")),
+    "fds": ("FDS (gaussian, ks=5, sigma=2), deep models only", _FDS),
+    "lds+fds": ("SQINV + LDS and FDS, deep models only",
+                _then(_FDS, _weighted(lambda d: _lds(d, "sqrt_inv")))),
+    "inv+lds+fds": ("INV + LDS and FDS, deep models only",
+                    _then(_FDS, _weighted(lambda d: _lds(d, "inverse")))),
+    "focal-r": ("Focal-R loss (focal L1, beta=0.2, gamma=1), deep models only",
+                _deep(net__loss="focal_l1")),
+    "balanced-mse": ("Balanced MSE (batch Monte-Carlo), deep models only",
+                     _deep(net__loss="balanced_mse")),
+    "rrt": ("RRT: retrain the head with SQINV + LDS weights, deep models only",
+            _deep(rrt=lambda d: LDS(bins=d.bins))),
 }
 
 
-def build_method(name, model, data):
+def build_method(name, model, data, seed=0):
     """The estimator that trains ``model`` with method ``name``."""
     if name not in METHODS:
         raise ValueError(f"method must be one of {sorted(METHODS)}; got {name!r}.")
-    return METHODS[name][1](model, data)
+    return METHODS[name][1](model, data, seed)

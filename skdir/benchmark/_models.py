@@ -2,22 +2,69 @@
 
 from sklearn.ensemble import HistGradientBoostingRegressor
 
-__all__ = ["MODELS", "build_model"]
+__all__ = ["MODELS", "build_model", "is_deep"]
+
+#: Training length of the deep models, per model (CPU-sized defaults).
+DEEP_SETTINGS = {
+    "mlp": {"max_epochs": 60, "batch_size": 256, "lr": 1e-3, "hidden_sizes": (128, 128)},
+    "bilstm": {"max_epochs": 12, "batch_size": 128, "lr": 1e-3, "hidden_size": 128},
+}
 
 
-def _hgb(data, seed, device):
+def _hgb(data, seed, device, epochs):
     # Categorical columns of a DataFrame are used natively.
     return HistGradientBoostingRegressor(categorical_features="from_dtype", random_state=seed)
 
 
-#: Model name -> (description, builder(data, seed, device) -> regressor).
+def _deep_model(net, data, **kwargs):
+    from ._deep import DeepModel
+
+    return DeepModel(net, bins=data.bins, validation=(data.X_val, data.y_val), **kwargs)
+
+
+def _mlp(data, seed, device, epochs):
+    from ..estimators import DeepRegressor
+
+    s = DEEP_SETTINGS["mlp"]
+    net = DeepRegressor(hidden_sizes=s["hidden_sizes"], max_epochs=epochs or s["max_epochs"],
+                        batch_size=s["batch_size"], lr=s["lr"], device=device,
+                        random_state=seed, verbose=0)
+    return _deep_model(net, data, tabular=data.info.get("kind", "tabular") == "tabular")
+
+
+def _bilstm(data, seed, device, epochs):
+    from ..estimators import DeepRegressor
+    from ..text import BiLSTMPairEncoder
+
+    if data.info.get("kind") != "text":
+        raise ValueError(f"model 'bilstm' needs a text dataset (sts_b); got {data.name!r}.")
+    s = DEEP_SETTINGS["bilstm"]
+    net = DeepRegressor(module=BiLSTMPairEncoder, module__hidden_size=s["hidden_size"],
+                        max_epochs=epochs or s["max_epochs"], batch_size=s["batch_size"],
+                        lr=s["lr"], device=device, random_state=seed, verbose=0)
+    # the paper trains on scores / 5
+    return _deep_model(net, data, tabular=False, target_scale=5.0)
+
+
+#: Model name -> (description, builder(data, seed, device, epochs) -> regressor).
 MODELS = {
     "hgb": ("HistGradientBoostingRegressor (scikit-learn defaults)", _hgb),
+    "mlp": ("DeepRegressor MLP 128-128 on standardised features and target; "
+            "best validation epoch", _mlp),
+    "bilstm": ("DeepRegressor over BiLSTMPairEncoder (frozen word vectors, 2-layer "
+               "BiLSTM, hidden 128), scores / 5; best validation epoch", _bilstm),
 }
 
 
-def build_model(name, data, seed, device):
+def is_deep(model):
+    """Whether ``model`` (a built base model) is one of the deep models."""
+    from ._deep import DeepModel
+
+    return isinstance(model, DeepModel)
+
+
+def build_model(name, data, seed, device, epochs=None):
     """A fresh base model ``name`` for ``data``."""
     if name not in MODELS:
         raise ValueError(f"model must be one of {sorted(MODELS)}; got {name!r}.")
-    return MODELS[name][1](data, seed, device)
+    return MODELS[name][1](data, seed, device, epochs)

@@ -115,7 +115,8 @@ def describe(result):
     'abalone (hgb, 1 seed(s): [0], device cpu); test samples all 436 / many 240 / medium 131 / few 65'
     """
     s = result.settings
-    return (f"{s['dataset']} ({s['model']}, {len(s['seeds'])} seed(s): {s['seeds']}, "
+    epochs = f", {s['epochs']} epochs" if s.get("epochs") else ""
+    return (f"{s['dataset']} ({s['model']}{epochs}, {len(s['seeds'])} seed(s): {s['seeds']}, "
             f"device {s['device']}); test samples {_counts_line(result.records)}")
 
 
@@ -150,7 +151,7 @@ def write_report(result, out_dir, *, plots=True):
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    mean, std = summarize(result.records, metrics=("mae", "mse", "gm"))
+    mean, std = summarize(result.records, metrics=result.settings.get("metrics", ("mae", "mse", "gm")))
     table = format_table(mean, std)
     paths = [out / "records.csv", out / "summary.csv", out / "summary.json", out / "summary.md"]
     result.records.to_csv(paths[0], index=False)

@@ -57,7 +57,7 @@ def _progress(total, enabled):
 
 
 def run_benchmark(*, dataset="abalone", methods=("vanilla", "inv", "sqrt_inv", "lds"),
-                  model="hgb", seeds=(0, 1, 2), device="cpu", progress=True):
+                  model="hgb", seeds=(0, 1, 2), device="cpu", epochs=None, progress=True):
     """Train every method with every seed and score it by shot region.
 
     Parameters
@@ -73,7 +73,9 @@ def run_benchmark(*, dataset="abalone", methods=("vanilla", "inv", "sqrt_inv", "
         shipped split) and seeds the model; every method sees the same split
         and model seed within a seed, so differences are paired.
     device : str, default='cpu'
-        Device of deep models.
+        Device of deep models ('cpu', 'cuda', 'auto').
+    epochs : int or None, default=None
+        Training epochs of deep models; None uses the model's default.
     progress : bool, default=True
         Show a progress bar (tqdm).
 
@@ -100,7 +102,8 @@ def run_benchmark(*, dataset="abalone", methods=("vanilla", "inv", "sqrt_inv", "
         for method in methods:
             if bar is not None:
                 bar.set_description(f"{method} seed {seed}")
-            estimator = build_method(method, build_model(model, data, seed, device), data)
+            base = build_model(model, data, seed, device, epochs)
+            estimator = build_method(method, base, data, seed)
             start = time.perf_counter()
             estimator.fit(data.X_train, data.y_train)
             seconds = time.perf_counter() - start
@@ -109,7 +112,9 @@ def run_benchmark(*, dataset="abalone", methods=("vanilla", "inv", "sqrt_inv", "
                 # An empty region shows as NaN in the table; one warning per
                 # fit would only repeat it.
                 warnings.simplefilter("ignore", UserWarning)
-                table = shot_metrics(data.y_test, y_pred, y_train=data.y_train, bins=data.bins)
+                table = shot_metrics(
+                    data.y_test, y_pred, y_train=data.y_train, bins=data.bins,
+                    few_shot_threshold=data.info.get("few_shot_threshold", 20))
             table = table.reset_index().assign(method=method, seed=seed, fit_seconds=seconds)
             records.append(table)
             if seed == seeds[0]:
@@ -119,5 +124,6 @@ def run_benchmark(*, dataset="abalone", methods=("vanilla", "inv", "sqrt_inv", "
     if bar is not None:
         bar.close()
     settings = {"dataset": dataset, "model": model, "methods": methods, "seeds": seeds,
-                "device": device}
+                "device": device, "epochs": epochs,
+                "metrics": list(first.info.get("metrics", ("mae", "mse", "gm")))}
     return BenchmarkResult(pd.concat(records, ignore_index=True), predictions, first, settings)
