@@ -116,7 +116,12 @@ def markdown(frame):
             cells = []
             for shot in SHOTS:
                 vals = m[m.shot == shot]["mae"]
-                cells.append("-" if vals.isna().all() else f"{vals.mean():.4g} ({vals.std(ddof=0):.2g})")
+                if vals.isna().all():
+                    cells.append("-")
+                    continue
+                mean, std = vals.mean(), vals.std(ddof=0)
+                std = 0.0 if std <= 1e-9 * abs(mean) else std  # rounding noise
+                cells.append(f"{mean:.4g} ({std:.2g})")
             lines.append(f"| {method} | " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
@@ -127,7 +132,16 @@ def main(argv=None):
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--out", default="results")
+    parser.add_argument("--from-json", default=None,
+                        help="print the table of an earlier run's JSON instead of running")
     args = parser.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(Path(args.from_json).read_text())
+        frame = pd.DataFrame.from_records(saved["records"])
+        print(markdown(frame) + f"\n`{saved['command']}`: HistGradientBoostingRegressor, "
+              f"Python {saved['machine']['python']}, scikit-learn "
+              f"{saved['machine']['scikit-learn']}, {saved['machine']['cores']} cores.")
+        return
     frame = run(args.datasets, list(range(args.seeds)))
     command = "python benchmarks/bench_resample_accuracy.py " + " ".join(
         argv if argv is not None else sys.argv[1:])

@@ -680,6 +680,8 @@ def test_imblearn_pipeline_without_routing_hands_weights_on_unchanged():
     assert pipe[-1].n_fit_ == 200
     np.testing.assert_array_equal(pipe[-1].sample_weight_, w)
     assert not np.array_equal(pipe[0].sample_indices_, np.arange(200))
+    # weights addressed to the sampler never reach it (no error from WERCS)
+    pipe.fit(X, y, wercs__sample_weight=w)
 
 
 def test_imblearn_pipeline_with_routing_refuses_weights():

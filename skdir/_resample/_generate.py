@@ -22,12 +22,12 @@ MEDIAN_REFERENCE_SIZE = 1024
 def check_k(k, bumps, b):
     n_b = bumps.sizes[b]
     if k >= n_b:
+        lower = f"Lower k to {n_b - 1} or less, or change" if n_b > 1 else "Change"
         raise ValueError(
             f"k={k} neighbours are needed inside every rare bump that is "
             f"over-sampled, but {bumps.label(b)} holds only {n_b} sample(s), so "
-            f"at most {n_b - 1} neighbour(s) exist. Lower k to {max(n_b - 1, 1)} "
-            "or less, or change relevance_threshold or the relevance so that "
-            "this bump is larger."
+            f"at most {n_b - 1} neighbour(s) exist. {lower} relevance_threshold "
+            "or the relevance so that this bump is larger."
         )
 
 

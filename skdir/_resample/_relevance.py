@@ -71,8 +71,9 @@ def boxplot_stats(y, coef=1.5):
     stats = _fivenum(y_sorted)
     iqr = stats[3] - stats[1]
     low_fence, high_fence = stats[1] - coef * iqr, stats[3] + coef * iqr
-    has_low = bool(y_sorted[0] < low_fence)
-    has_high = bool(y_sorted[-1] > high_fence)
+    # coef=0 means no whiskers and no outliers, as in R
+    has_low = bool(coef > 0 and y_sorted[0] < low_fence)
+    has_high = bool(coef > 0 and y_sorted[-1] > high_fence)
     if coef > 0 and (has_low or has_high):
         inside = y_sorted[(y_sorted >= low_fence) & (y_sorted <= high_fence)]
         stats[0], stats[4] = inside[0], inside[-1]
