@@ -41,28 +41,30 @@ def _check_pair(y_true, y_pred):
     return y_true, y_pred
 
 
-def _pearson(a, b):
-    with np.errstate(invalid="ignore", divide="ignore"):
-        da, db = a - a.mean(), b - b.mean()
-        r = np.dot(da, db) / np.sqrt(np.dot(da, da) * np.dot(db, db))
-    return np.nan if a.shape[0] < 2 else float(np.clip(r, -1.0, 1.0))
+def _group_pearson(a, b, codes, n_groups, w):
+    """Weighted Pearson correlation of ``a`` and ``b`` within each group.
 
-
-def _group_pearson(a, b, codes, n_groups):
-    # One pass of per-group sums. Centring on the overall means first keeps
-    # the sums of squares far from cancellation: the error is then of the
-    # order eps * (group mean / group std)^2, negligible for label regions.
+    One pass of per-group sums. Centring on the overall means first keeps
+    the sums of squares far from cancellation: the error is then of the
+    order eps * (group mean / group std)^2, negligible for label regions.
+    """
     a = a - a.mean()
     b = b - b.mean()
     count = np.bincount(codes, minlength=n_groups)
-    sa, sb = np.bincount(codes, a, n_groups), np.bincount(codes, b, n_groups)
+    wa, wb = w * a, w * b
+    sw = np.bincount(codes, w, n_groups)
+    sa, sb = np.bincount(codes, wa, n_groups), np.bincount(codes, wb, n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
-        sab = np.bincount(codes, a * b, n_groups) - sa * sb / count
-        saa = np.bincount(codes, a * a, n_groups) - sa * sa / count
-        sbb = np.bincount(codes, b * b, n_groups) - sb * sb / count
+        sab = np.bincount(codes, wa * b, n_groups) - sa * sb / sw
+        saa = np.bincount(codes, wa * a, n_groups) - sa * sa / sw
+        sbb = np.bincount(codes, wb * b, n_groups) - sb * sb / sw
         r = sab / np.sqrt(saa * sbb)
     r[(count < 2) | ~(saa > 0) | ~(sbb > 0)] = np.nan
     return np.clip(r, -1.0, 1.0)
+
+
+def _pearson(a, b, w):
+    return float(_group_pearson(a, b, np.zeros(a.shape[0], dtype=np.intp), 1, w)[0])
 
 
 def _ranks(x, codes, n_groups):
@@ -104,34 +106,36 @@ def _ranks(x, codes, n_groups):
     return overall, within
 
 
-def _region_table(y_true, y_pred, regions):
-    """Metrics per region; rows all, many, medium, few."""
-    n_regions = len(REGIONS)
+def _weighted_errors(y_true, y_pred, w):
     err = y_pred - y_true
     abs_err = np.abs(err)
-    with np.errstate(divide="ignore"):
-        log_abs = np.log(abs_err)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # a zero weight removes the sample, also an exact prediction (log 0)
+        log_abs = np.where(w > 0, w * np.log(abs_err), 0.0)
+    return {"mae": w * abs_err, "mse": w * err * err, "gm": log_abs}
+
+
+def _region_table(y_true, y_pred, regions, w):
+    """Metrics per region; rows all, many, medium, few."""
+    n_regions = len(REGIONS)
     count = np.bincount(regions, minlength=n_regions)
-    sums = {
-        "mae": np.bincount(regions, abs_err, n_regions),
-        "mse": np.bincount(regions, err * err, n_regions),
-        "gm": np.bincount(regions, log_abs, n_regions),
-    }
+    weight = np.bincount(regions, w, n_regions)
     columns = {}
     with np.errstate(invalid="ignore", divide="ignore"):
-        for name, per_region in sums.items():
+        for name, terms in _weighted_errors(y_true, y_pred, w).items():
+            per_region = np.bincount(regions, terms, n_regions)
             values = np.concatenate([[per_region.sum()], per_region]) / np.concatenate(
-                [[count.sum()], count]
+                [[weight.sum()], weight]
             )
             columns[name] = np.exp(values) if name == "gm" else values
     columns["pearson"] = np.concatenate(
-        [[_pearson(y_true, y_pred)], _group_pearson(y_true, y_pred, regions, n_regions)]
+        [[_pearson(y_true, y_pred, w)], _group_pearson(y_true, y_pred, regions, n_regions, w)]
     )
     true_all, true_within = _ranks(y_true, regions, n_regions)
     pred_all, pred_within = _ranks(y_pred, regions, n_regions)
     columns["spearman"] = np.concatenate(
-        [[_pearson(true_all, pred_all)],
-         _group_pearson(true_within, pred_within, regions, n_regions)]
+        [[_pearson(true_all, pred_all, w)],
+         _group_pearson(true_within, pred_within, regions, n_regions, w)]
     )
     columns["count"] = np.concatenate([[count.sum()], count])
     table = pd.DataFrame(columns, index=pd.Index(_SHOTS, name="shot"))
@@ -154,6 +158,7 @@ def _region_table(y_true, y_pred, regions):
         "bins": _BINS,
         "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
         "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
+        "sample_weight": ["array-like", None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -165,6 +170,7 @@ def shot_metrics(
     bins=None,
     many_shot_threshold=100,
     few_shot_threshold=20,
+    sample_weight=None,
 ):
     """Regression metrics overall and by many/medium/few-shot region.
 
@@ -185,6 +191,11 @@ def shot_metrics(
     few_shot_threshold : float, default=20
         A bin with fewer training samples than this is few-shot; bins absent
         from training, and labels outside the training range, are few-shot.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Test sample weights: the means and the Pearson correlation in each
+        region are weighted by them (Spearman: the weighted Pearson
+        correlation of the unweighted ranks). ``count`` stays the number of
+        samples.
 
     Returns
     -------
@@ -222,27 +233,25 @@ def shot_metrics(
         many_shot_threshold=many_shot_threshold,
         few_shot_threshold=few_shot_threshold,
     )
-    return _region_table(y_true, y_pred, regions)
+    w = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
+    return _region_table(y_true, y_pred, regions, w)
 
 
-def _region_value(y_true, y_pred, metric):
-    if y_true.shape[0] == 0:
+def _region_value(y_true, y_pred, metric, w):
+    if y_true.shape[0] == 0 or not w.sum() > 0:
         return np.nan
-    err = y_pred - y_true
-    if metric == "mae":
-        return float(np.mean(np.abs(err)))
-    if metric == "mse":
-        return float(np.mean(err * err))
-    if metric == "gm":
-        with np.errstate(divide="ignore"):
-            return float(np.exp(np.mean(np.log(np.abs(err)))))
+    if metric in _ERRORS:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = _weighted_errors(y_true, y_pred, w)[metric].sum() / w.sum()
+        return float(np.exp(value) if metric == "gm" else value)
     if metric == "spearman":
         codes = np.zeros(y_true.shape[0], dtype=np.intp)
         y_true, y_pred = _ranks(y_true, codes, 1)[0], _ranks(y_pred, codes, 1)[0]
-    return _pearson(y_true, y_pred)
+    return _pearson(y_true, y_pred, w)
 
 
-def _shot_value(y_true, y_pred, y_train, metric, shot, bins, many, few):
+def _shot_value(y_true, y_pred, y_train, metric, shot, bins, many, few, sample_weight):
+    w = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
     if shot != "all":
         regions = shot_regions(
             y_true,
@@ -258,8 +267,8 @@ def _shot_value(y_true, y_pred, y_train, metric, shot, bins, many, few):
                 UserWarning,
                 stacklevel=4,
             )
-        y_true, y_pred = y_true[mask], y_pred[mask]
-    return _region_value(y_true, y_pred, metric)
+        y_true, y_pred, w = y_true[mask], y_pred[mask], w[mask]
+    return _region_value(y_true, y_pred, metric, w)
 
 
 @validate_params(
@@ -272,6 +281,7 @@ def _shot_value(y_true, y_pred, y_train, metric, shot, bins, many, few):
         "bins": _BINS,
         "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
         "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
+        "sample_weight": ["array-like", None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -285,6 +295,7 @@ def shot_error(
     bins=None,
     many_shot_threshold=100,
     few_shot_threshold=20,
+    sample_weight=None,
 ):
     """One error metric over one shot region (lower is better).
 
@@ -307,6 +318,8 @@ def shot_error(
         Many-shot bins have more training samples than this.
     few_shot_threshold : float, default=20
         Few-shot bins have fewer training samples than this.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Test sample weights of the region's mean.
 
     Returns
     -------
@@ -324,7 +337,7 @@ def shot_error(
     y_true, y_pred = _check_pair(y_true, y_pred)
     return _shot_value(
         y_true, y_pred, y_train, metric, shot, bins, many_shot_threshold,
-        few_shot_threshold,
+        few_shot_threshold, sample_weight,
     )
 
 
@@ -361,12 +374,8 @@ def geometric_mean_absolute_error(y_true, y_pred, *, sample_weight=None):
     2.0
     """
     y_true, y_pred = _check_pair(y_true, y_pred)
-    sample_weight = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
-    keep = sample_weight > 0
-    abs_err = np.abs(y_pred - y_true)[keep]
-    if np.any(abs_err == 0):
-        return 0.0
-    return float(np.exp(np.average(np.log(abs_err), weights=sample_weight[keep])))
+    w = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
+    return _region_value(y_true, y_pred, "gm", w)
 
 
 @validate_params(
@@ -461,11 +470,6 @@ class _ShotScorer:
         return f"make_shot_scorer({prefix}{self.metric!r}, shot={self.shot!r})"
 
     def __call__(self, estimator, X, y_true, sample_weight=None):
-        if sample_weight is not None:
-            raise ValueError(
-                "Shot scorers do not take sample_weight: each shot region's "
-                "metric is an unweighted mean over its test samples."
-            )
         y_train = self.y_train
         if y_train is None and self.shot != "all":
             y_train = _label_distribution_of(estimator)
@@ -481,7 +485,7 @@ class _ShotScorer:
         y_true, y_pred = _check_pair(y_true, estimator.predict(X))
         value = _shot_value(
             y_true, y_pred, y_train, self.metric, self.shot, self.bins,
-            self.many_shot_threshold, self.few_shot_threshold,
+            self.many_shot_threshold, self.few_shot_threshold, sample_weight,
         )
         return self._sign * value
 
@@ -534,8 +538,10 @@ def make_shot_scorer(
     Returns
     -------
     scorer : callable
-        ``scorer(estimator, X, y) -> float``, greater is better. NaN (with
-        a warning) when the fold has no test sample in the region.
+        ``scorer(estimator, X, y, sample_weight=None) -> float``, greater is
+        better; test sample weights (which ``GridSearchCV.fit(...,
+        sample_weight=w)`` passes on) weight the region's mean. NaN (with a
+        warning) when the fold has no test sample in the region.
 
     Examples
     --------

@@ -209,3 +209,30 @@ def test_spearman_per_region_matches_scipy_with_ties():
     assert shot_error(y_true, y_pred, y_train=y_train, shot="few", metric="gm") == pytest.approx(
         table.loc["few", "gm"]
     )
+
+
+def test_integer_weights_equal_repeated_test_samples():
+    rng = np.random.RandomState(5)
+    y_true = rng.randint(1, 4, size=60).astype(float)
+    y_pred = y_true + rng.normal(size=60)
+    sw = rng.randint(0, 4, size=60)
+    weighted = shot_metrics(y_true, y_pred, y_train=Y_TRAIN, sample_weight=sw)
+    repeated = shot_metrics(np.repeat(y_true, sw), np.repeat(y_pred, sw), y_train=Y_TRAIN)
+    cols = ["mae", "mse", "gm", "pearson"]
+    np.testing.assert_allclose(weighted[cols], repeated[cols], rtol=1e-10)
+    np.testing.assert_array_equal(weighted["count"], shot_metrics(y_true, y_pred, y_train=Y_TRAIN)["count"])
+    for shot in ["all", "many", "few"]:
+        assert shot_error(y_true, y_pred, y_train=Y_TRAIN, shot=shot, sample_weight=sw) == (
+            pytest.approx(weighted.loc[shot, "mae"]))
+
+
+def test_scorer_takes_the_weights_grid_search_passes(data):
+    X, y = data
+    sw = np.linspace(0.5, 2, len(y))
+    search = GridSearchCV(ReweightedRegressor(Ridge()), {"weighter__sigma": [1, 4]},
+                          scoring=make_shot_scorer("mae", shot="all"), cv=3)
+    search.fit(X, y, sample_weight=sw)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    model = ReweightedRegressor(Ridge()).fit(X, y)
+    expected = np.average(np.abs(model.predict(X) - y), weights=sw)
+    assert make_shot_scorer("mae", shot="all")(model, X, y, sample_weight=sw) == pytest.approx(-expected)
