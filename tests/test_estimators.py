@@ -19,7 +19,6 @@ from sklearn.base import clone  # noqa: E402
 from sklearn.model_selection import GridSearchCV  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 from skorch.dataset import ValidSplit  # noqa: E402
 from torch import nn  # noqa: E402
 from torch.utils.data import DataLoader, Subset  # noqa: E402
@@ -77,34 +76,7 @@ def _assert_weights_are(spy, y, expected):
     np.testing.assert_allclose(seen_w, [lookup[v] for v in seen_y.tolist()], rtol=1e-6)
 
 
-# ----------------------------------------------------------------------
-# scikit-learn's estimator checks
-# ----------------------------------------------------------------------
-EXPECTED_FAILURES = {
-    "check_no_attributes_set_in_init": (
-        "skorch's NeuralNet.__init__ itself sets history_, initialized_ and "
-        "virtual_params_; DeepRegressor inherits that constructor."
-    ),
-    "check_sample_weight_equivalence_on_dense_data": (
-        "mini-batch training: a weight of 2 doubles one sample's loss inside its "
-        "batch, a repeated sample adds a sample to another batch (and changes the "
-        "number of steps), so the two fits agree in expectation only."
-    ),
-}
-
-CHECKED = [
-    DeepRegressor(hidden_sizes=(16,), max_epochs=5, batch_size=32, lr=1e-2, verbose=0,
-                  random_state=0),
-    DeepRegressor(hidden_sizes=(16,), max_epochs=5, batch_size=32, lr=1e-2, verbose=0,
-                  random_state=0, fds=True, fds__update="epoch", loss="huber",
-                  dropout=0.1),
-]
-
-
-@parametrize_with_checks(CHECKED, expected_failed_checks=lambda est: EXPECTED_FAILURES,
-                         xfail_strict=True)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
+# scikit-learn's estimator checks of DeepRegressor live in tests/test_common.py.
 
 
 # ----------------------------------------------------------------------

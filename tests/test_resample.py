@@ -558,30 +558,7 @@ def test_sklearn_checks_that_apply_to_samplers(sampler):
     assert SKLEARN_CHECKS <= set(status)
 
 
-# check_estimator on ResampledRegressor (with a sampler that runs on any
-# labels); the checks it fails, and why that is the intended behaviour:
-RESAMPLED_REGRESSOR_EXPECTED_FAILURES = {
-    # a weight of 2 is not a repeated row: the sampler's random draw differs
-    "check_sample_weight_equivalence_on_dense_data",
-    "check_sample_weight_equivalence_on_sparse_data",
-    # X is validated by the sampler (which accepts object and NaN X when it
-    # only selects rows) and then by the regressor, with their own messages
-    "check_dtype_object",
-    "check_estimators_nan_inf",
-    # scikit-learn's exact wording is expected; ours says why (y is constant)
-    "check_fit2d_1sample",
-    "check_requires_y_none",
-}
-
-
-def test_sklearn_checks_on_resampled_regressor():
-    model = ResampledRegressor(Ridge(), sampler=LDSResampler(random_state=0))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        results = check_estimator(model, on_fail=None)
-    failed = {r["check_name"] for r in results if r["status"] == "failed"}
-    assert failed <= RESAMPLED_REGRESSOR_EXPECTED_FAILURES, failed
-    assert sum(r["status"] == "passed" for r in results) >= 45
+# check_estimator on ResampledRegressor lives in tests/test_common.py.
 
 
 @pytest.mark.parametrize("sampler", ALL_SAMPLERS, ids=_ids(ALL_SAMPLERS))

@@ -172,8 +172,9 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
         validate_data(self, X=as_array, skip_check_array=True, reset=True)
         if np.min(y_checked) == np.max(y_checked):
             raise ValueError(
-                f"y is constant (every label equals {float(y_checked[0])!r}): a "
-                "regression resampler needs at least two distinct labels."
+                f"y is constant: its n_samples={y_checked.shape[0]} labels all equal "
+                f"{float(y_checked[0])!r}; a regression resampler needs at least two "
+                "distinct labels."
             )
         rng = check_random_state(getattr(self, "random_state", None))
         plan = self._plan(data, y_checked, rng)

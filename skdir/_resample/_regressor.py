@@ -110,6 +110,11 @@ class ResampledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self : object
             The fitted wrapper.
         """
+        if y is None:
+            raise ValueError(
+                f"This {type(self).__name__} estimator requires y to be passed, "
+                "but the target y is None."
+            )
         n_samples = _num_samples(X)
         if _routing_enabled():
             routed = process_routing(self, "fit", **fit_params)

@@ -297,8 +297,8 @@ class ExtremesRelevance(_SplineRelevance):
         lo, hi = float(np.min(y)), float(np.max(y))
         if lo == hi:
             raise ValueError(
-                f"y is constant (every label equals {lo!r}): a relevance "
-                "function needs at least two distinct labels."
+                f"y is constant: its n_samples={y.shape[0]} labels all equal {lo!r}; "
+                "a relevance function needs at least two distinct labels."
             )
         points = []
         if self.extremes in ("both", "low") and has_low:
