@@ -54,20 +54,33 @@ def _tabular(loader):
     return load
 
 
-def _sts_b(seed):
+def _sts_b_parts(name, X, ds, kind):
     # The paper's fixed split: seeds change the model, not the data.
+    y = np.asarray(ds.target, dtype=np.float64)
+    parts = [np.flatnonzero(ds.split == s) for s in ("train", "val", "test")]
+    return BenchmarkData(name, X[parts[0]], y[parts[0]], X[parts[1]], y[parts[1]],
+                         X[parts[2]], y[parts[2]], bins=ds.bin_edges,
+                         info={"kind": kind, "target": "similarity score",
+                               "few_shot_threshold": 30, "fds_clip": (0.5, 2.0),
+                               "metrics": ("mse", "mae", "gm", "pearson", "spearman")})
+
+
+def _sts_b(seed):
+    """STS-B-DIR as token ids (n, 2, 64), for the BiLSTM model."""
     from ..datasets import load_sts_b_dir
     from ..text import tokenize_pairs
 
     ds = load_sts_b_dir()
-    ids = tokenize_pairs(ds.data)
-    y = np.asarray(ds.target, dtype=np.float64)
-    parts = [np.flatnonzero(ds.split == s) for s in ("train", "val", "test")]
-    return BenchmarkData("sts_b", ids[parts[0]], y[parts[0]], ids[parts[1]], y[parts[1]],
-                         ids[parts[2]], y[parts[2]], bins=ds.bin_edges,
-                         info={"kind": "text", "target": "similarity score",
-                               "few_shot_threshold": 30, "fds_clip": (0.5, 2.0),
-                               "metrics": ("mse", "mae", "gm", "pearson", "spearman")})
+    return _sts_b_parts("sts_b", tokenize_pairs(ds.data), ds, "text")
+
+
+def _sts_b_embed(seed):
+    """STS-B-DIR as frozen sentence-embedding features [u, v, |u-v|, u*v] (cached)."""
+    from ..datasets import load_sts_b_dir
+    from ..text import sentence_pair_features
+
+    ds = load_sts_b_dir()
+    return _sts_b_parts("sts_b_embed", sentence_pair_features(ds.data), ds, "features")
 
 
 def _datasets():
@@ -75,7 +88,7 @@ def _datasets():
 
     names = ("abalone", "bike_sharing", "ames", "hotel_rates", "cps1988")
     return {**{name: _tabular(getattr(datasets, f"load_{name}")) for name in names},
-            "sts_b": _sts_b}
+            "sts_b": _sts_b, "sts_b_embed": _sts_b_embed}
 
 
 #: Dataset name -> function(seed) -> BenchmarkData.

@@ -7,11 +7,13 @@ __all__ = ["MODELS", "build_model", "is_deep"]
 #: Training length of the deep models, per model (CPU-sized defaults).
 DEEP_SETTINGS = {
     "mlp": {"max_epochs": 60, "batch_size": 256, "lr": 1e-3, "hidden_sizes": (128, 128)},
-    "bilstm": {"max_epochs": 12, "batch_size": 128, "lr": 1e-3, "hidden_size": 128},
+    "bilstm": {"max_epochs": 12, "batch_size": 128, "lr": 1e-3, "hidden_size": 64},
 }
 
 
 def _hgb(data, seed, device, epochs):
+    if data.info.get("kind") == "text":
+        raise ValueError("model 'hgb' needs numeric features: use sts_b_embed for STS-B.")
     # Categorical columns of a DataFrame are used natively.
     return HistGradientBoostingRegressor(categorical_features="from_dtype", random_state=seed)
 
@@ -29,7 +31,13 @@ def _mlp(data, seed, device, epochs):
     net = DeepRegressor(hidden_sizes=s["hidden_sizes"], max_epochs=epochs or s["max_epochs"],
                         batch_size=s["batch_size"], lr=s["lr"], device=device,
                         random_state=seed, verbose=0)
-    return _deep_model(net, data, tabular=data.info.get("kind", "tabular") == "tabular")
+    kind = data.info.get("kind", "tabular")
+    if kind == "text":
+        raise ValueError("model 'mlp' needs numeric features: use sts_b_embed, or "
+                         "model 'bilstm' for the token ids of sts_b.")
+    # STS-B features are trained on scores / 5, as the paper; tabular targets standardised
+    scale = 5.0 if data.name.startswith("sts_b") else "standard"
+    return _deep_model(net, data, tabular=kind == "tabular", target_scale=scale)
 
 
 def _bilstm(data, seed, device, epochs):
@@ -52,7 +60,7 @@ MODELS = {
     "mlp": ("DeepRegressor MLP 128-128 on standardised features and target; "
             "best validation epoch", _mlp),
     "bilstm": ("DeepRegressor over BiLSTMPairEncoder (frozen word vectors, 2-layer "
-               "BiLSTM, hidden 128), scores / 5; best validation epoch", _bilstm),
+               "BiLSTM, hidden 64), scores / 5; best validation epoch", _bilstm),
 }
 
 
