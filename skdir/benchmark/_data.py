@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from sklearn.utils import _safe_indexing
 
 from ..model_selection import dir_split
@@ -44,6 +45,13 @@ def _tabular(loader):
     # (dir_split(random_state=s)); seed 0 is the split the dataset ships with.
     def load(seed):
         ds = loader(as_frame=True)
+        X = ds.data.copy()
+        for col in X.columns[X.isna().any().to_numpy()]:
+            # the resamplers refuse missing values; a missing category is a
+            # category of its own, for every method alike (hotel_rates' country)
+            if isinstance(X[col].dtype, pd.CategoricalDtype):
+                X[col] = X[col].cat.add_categories("(missing)").fillna("(missing)")
+        ds.data = X
         y = ds.target.to_numpy(dtype=np.float64)
         parts = dir_split(y, **ds.split_params, random_state=seed)
         X = [_safe_indexing(ds.data, p) for p in parts]
