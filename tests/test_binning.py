@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from skdir._binning import AUTO_N_BINS, assign_bins, bin_edges, check_labels
+from skdir._binning import AUTO_N_BINS, _edge_tolerance, assign_bins, bin_edges, check_labels
 
 
 def test_auto_integer_labels_get_one_bin_per_integer():
@@ -100,3 +100,22 @@ def test_every_label_lands_in_the_bin_that_contains_it(y, n_bins):
     tol = 1e-6 * width
     assert np.all(edges[idx] <= y + tol)
     assert np.all((y < edges[idx + 1] + tol) | (idx == n_bins - 1))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    y=arrays(np.float64, st.integers(1, 80),
+             elements=st.sampled_from([0.0, 0.1, 0.2, 0.3, 0.7, 1.0, 2.5, 3.0, -1.0, 9.99])
+             | st.floats(-2, 12)),
+    kind=st.sampled_from(["arange", "linspace", "integers"]),
+)
+def test_equal_width_fast_path_equals_searchsorted(y, kind):
+    edges = {"arange": np.arange(0, 10.05, 0.1), "linspace": np.linspace(0, 10, 101),
+             "integers": np.arange(0.0, 11.0)}[kind]
+    tol = _edge_tolerance(edges)
+    expected = np.searchsorted(edges[1:-1] - tol, y, side="right")
+    np.testing.assert_array_equal(assign_bins(y, edges), expected)
+    # and with clip=False, out-of-range labels are flagged
+    flagged = assign_bins(y, edges, clip=False)
+    assert np.all(flagged[y < edges[0] - tol] == -1)
+    assert np.all(flagged[y > edges[-1] + tol] == edges.size - 1)
