@@ -8,7 +8,9 @@ if its training count is above ``many_shot_threshold`` (100), few-shot if
 below ``few_shot_threshold`` (20), medium-shot otherwise (Yang et al., 2021).
 """
 
+import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral, Real
 
 import numpy as np
@@ -31,6 +33,8 @@ __all__ = [
 _ERRORS = ("mae", "mse", "gm")
 _SCORES = ("pearson", "spearman")
 _SHOTS = ("all",) + REGIONS
+#: Below this many samples the two rankings run one after the other.
+_PARALLEL_RANKS_MIN = 200_000
 _BINS = [None, StrOptions({"auto"}), Interval(Integral, 2, None, closed="left"), "array-like"]
 
 
@@ -41,12 +45,21 @@ def _check_pair(y_true, y_pred):
     return y_true, y_pred
 
 
-def _group_pearson(a, b, codes, n_groups, w):
+def _correlation(count, saa, sbb, sab):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = sab / np.sqrt(saa * sbb)
+    r[(count < 2) | ~(saa > 0) | ~(sbb > 0)] = np.nan
+    return np.clip(r, -1.0, 1.0)
+
+
+def _group_pearson(a, b, codes, n_groups, w, *, with_total=False):
     """Weighted Pearson correlation of ``a`` and ``b`` within each group.
 
     One pass of per-group sums. Centring on the overall means first keeps
     the sums of squares far from cancellation: the error is then of the
     order eps * (group mean / group std)^2, negligible for label regions.
+    With ``with_total``, the correlation over all groups is prepended,
+    combined exactly from the groups' moments (no second pass).
     """
     a = a - a.mean()
     b = b - b.mean()
@@ -54,13 +67,19 @@ def _group_pearson(a, b, codes, n_groups, w):
     wa, wb = w * a, w * b
     sw = np.bincount(codes, w, n_groups)
     sa, sb = np.bincount(codes, wa, n_groups), np.bincount(codes, wb, n_groups)
+    raw = [np.bincount(codes, wa * b, n_groups), np.bincount(codes, wa * a, n_groups),
+           np.bincount(codes, wb * b, n_groups)]
     with np.errstate(invalid="ignore", divide="ignore"):
-        sab = np.bincount(codes, wa * b, n_groups) - sa * sb / sw
-        saa = np.bincount(codes, wa * a, n_groups) - sa * sa / sw
-        sbb = np.bincount(codes, wb * b, n_groups) - sb * sb / sw
-        r = sab / np.sqrt(saa * sbb)
-    r[(count < 2) | ~(saa > 0) | ~(sbb > 0)] = np.nan
-    return np.clip(r, -1.0, 1.0)
+        sab, saa, sbb = (r - x * y / sw for r, x, y in zip(raw, (sa, sa, sb), (sb, sa, sb)))
+    r = _correlation(count, saa, sbb, sab)
+    if not with_total:
+        return r
+    total_w = sw.sum()
+    ta, tb = sa.sum(), sb.sum()
+    tab, taa, tbb = (x.sum() - y * z / total_w for x, y, z in zip(raw, (ta, ta, tb), (tb, ta, tb)))
+    total = _correlation(np.array([count.sum()]), np.array([taa]), np.array([tbb]),
+                         np.array([tab]))
+    return np.concatenate([total, r])
 
 
 def _pearson(a, b, w):
@@ -107,6 +126,20 @@ def _ranks(x, codes, n_groups):
     return overall, within
 
 
+def _both_ranks(y_true, y_pred, regions):
+    """Ranks of labels and predictions; on large inputs in two threads.
+
+    numpy releases the GIL in sorts, gathers and bincounts, so the two
+    rankings, most of the cost of the table, overlap on two cores.
+    """
+    n_regions = len(REGIONS)
+    if y_true.shape[0] < _PARALLEL_RANKS_MIN or (os.cpu_count() or 1) < 2:
+        return _ranks(y_true, regions, n_regions), _ranks(y_pred, regions, n_regions)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(_ranks, v, regions, n_regions) for v in (y_true, y_pred)]
+        return tuple(f.result() for f in futures)
+
+
 def _weighted_errors(y_true, y_pred, w):
     err = y_pred - y_true
     abs_err = np.abs(err)
@@ -129,11 +162,8 @@ def _region_table(y_true, y_pred, regions, w):
                 [[weight.sum()], weight]
             )
             columns[name] = np.exp(values) if name == "gm" else values
-    columns["pearson"] = np.concatenate(
-        [[_pearson(y_true, y_pred, w)], _group_pearson(y_true, y_pred, regions, n_regions, w)]
-    )
-    true_all, true_within = _ranks(y_true, regions, n_regions)
-    pred_all, pred_within = _ranks(y_pred, regions, n_regions)
+    columns["pearson"] = _group_pearson(y_true, y_pred, regions, n_regions, w, with_total=True)
+    (true_all, true_within), (pred_all, pred_within) = _both_ranks(y_true, y_pred, regions)
     columns["spearman"] = np.concatenate(
         [[_pearson(true_all, pred_all, w)],
          _group_pearson(true_within, pred_within, regions, n_regions, w)]
