@@ -16,6 +16,7 @@ __all__ = [
     "assign_bins",
     "bin_edges",
     "check_labels",
+    "check_not_constant",
 ]
 
 #: Integer-valued labels spanning at most this many integers get one bin per
@@ -63,6 +64,32 @@ def check_labels(y, *, name="y", dtype=np.float64):
     return arr
 
 
+def check_not_constant(y, *, name="y", purpose="to form bins"):
+    """Raise a ValueError when every label of ``y`` is the same.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Validated labels.
+    name : str, default="y"
+        Name of the labels in the message.
+    purpose : str, default="to form bins"
+        What needs two distinct values, for the message.
+
+    Returns
+    -------
+    lo, hi : float
+        The smallest and largest label.
+    """
+    lo, hi = float(np.min(y)), float(np.max(y))
+    if lo == hi:
+        raise ValueError(
+            f"{name} is constant: its n_samples={y.shape[0]} labels all equal {lo!r}; "
+            f"at least two distinct label values are needed {purpose}."
+        )
+    return lo, hi
+
+
 def _check_edges(edges, name):
     try:
         edges = np.asarray(edges, dtype=np.float64)
@@ -91,7 +118,7 @@ def _is_integer_valued(y):
     return bool(np.all(np.equal(np.round(y), y)))
 
 
-def bin_edges(y, bins="auto", *, name="bins"):
+def bin_edges(y, bins="auto", *, name="bins", label_name="y"):
     """Compute the bin edges for labels ``y``.
 
     Parameters
@@ -110,7 +137,9 @@ def bin_edges(y, bins="auto", *, name="bins"):
         - int ``n``: ``n`` equal-width bins over ``[min(y), max(y)]``.
         - array-like: explicit, strictly increasing edges (at least 3).
     name : str, default="bins"
-        Name used in error messages.
+        Name of ``bins`` in error messages.
+    label_name : str, default="y"
+        Name of ``y`` in error messages.
 
     Returns
     -------
@@ -129,12 +158,7 @@ def bin_edges(y, bins="auto", *, name="bins"):
     else:
         return _check_edges(bins, name)
 
-    lo, hi = float(np.min(y)), float(np.max(y))
-    if lo == hi:
-        raise ValueError(
-            f"y is constant: its n_samples={y.shape[0]} labels all equal {lo!r}; "
-            "at least two distinct label values are needed to form bins."
-        )
+    lo, hi = check_not_constant(y, name=label_name)
     if isinstance(bins, Integral):
         return np.linspace(lo, hi, int(bins) + 1)
     if hi - lo + 1 <= AUTO_MAX_INTEGER_BINS and _is_integer_valued(y):

@@ -1,11 +1,13 @@
 """DenseWeight: kernel-density sample weights, Steininger et al. (2021)."""
 
+import warnings
 from numbers import Real
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 from sklearn.utils._param_validation import Interval
 
+from ._binning import check_not_constant
 from ._weighter import BaseWeighter
 
 __all__ = ["DenseWeight"]
@@ -100,38 +102,45 @@ class DenseWeight(BaseWeighter):
         self.eps = eps
 
     def _fit(self, y, sample_weight):
-        lo, hi = float(y.min()), float(y.max())
-        if lo == hi:
-            raise ValueError(
-                f"y is constant: its n_samples={y.shape[0]} labels all equal "
-                f"{lo!r}; a label density needs at least two distinct values."
-            )
+        # zero-weight labels are not in the density: they must not stretch the grid
+        keep = sample_weight > 0
+        y_in, w_in = (y, sample_weight) if keep.all() else (y[keep], sample_weight[keep])
+        lo, hi = check_not_constant(y_in, purpose="for a label density")
         h = self.bandwidth
         if h is None:
-            h = _silverman_bandwidth(y, sample_weight)
+            h = _silverman_bandwidth(y_in, w_in)
         start, stop = lo - 4 * h, hi + 4 * h
-        n_nodes = int(min(np.ceil((stop - start) * _NODES_PER_BANDWIDTH / h), _MAX_NODES))
-        n_nodes = max(n_nodes, 16)
+        wanted = int(np.ceil((stop - start) * _NODES_PER_BANDWIDTH / h))
+        n_nodes = max(min(wanted, _MAX_NODES), 16)
+        if wanted > _MAX_NODES:
+            warnings.warn(
+                f"The label range ({hi - lo:.4g}) spans {wanted // _NODES_PER_BANDWIDTH} "
+                f"bandwidths ({h:.4g}); the density grid is capped at {_MAX_NODES} nodes, "
+                f"so it is coarser than the bandwidth and only approximate. Set a larger "
+                f"bandwidth, or transform the labels (e.g. a log) to shorten the range.",
+                UserWarning,
+                stacklevel=4,
+            )
         step = (stop - start) / (n_nodes - 1)
 
         # Linear binning: each label splits its weight between the two nodes
         # around it, which keeps the grid density accurate to O(step^2).
-        pos = (y - start) / step
+        pos = (y_in - start) / step
         left = np.minimum(np.floor(pos).astype(np.intp), n_nodes - 2)
         frac = pos - left
-        mass = np.bincount(left, sample_weight * (1 - frac), minlength=n_nodes)
-        mass += np.bincount(left + 1, sample_weight * frac, minlength=n_nodes)
+        mass = np.bincount(left, w_in * (1 - frac), minlength=n_nodes)
+        mass += np.bincount(left + 1, w_in * frac, minlength=n_nodes)
         density = gaussian_filter1d(mass, sigma=h / step, mode="constant", truncate=6.0)
-        density /= sample_weight.sum() * step
+        density /= w_in.sum() * step
 
         self.bandwidth_ = float(h)
         self.grid_ = np.linspace(start, stop, n_nodes)
         self.density_ = density
-        at_train = np.interp(y, self.grid_, density)
+        at_train = np.interp(y_in, self.grid_, density)
         self.density_range_ = (float(at_train.min()), float(at_train.max()))
         raw = self._raw(at_train)
-        self.scale_ = float(sample_weight.sum() / np.dot(sample_weight, raw))
-        return raw * self.scale_
+        self.scale_ = float(w_in.sum() / np.dot(w_in, raw))
+        return self._transform(y)
 
     def _raw(self, density):
         d_min, d_max = self.density_range_

@@ -224,7 +224,7 @@ class ReweightedRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
         self.regressor_ = regressor
         self.weighter_ = weighter
-        self.label_distribution_ = LabelDistribution.from_labels(y)
+        self.label_distribution_ = LabelDistribution.from_labels(y, sample_weight)
         if hasattr(regressor, "feature_names_in_"):
             self.feature_names_in_ = regressor.feature_names_in_
         return self

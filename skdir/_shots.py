@@ -42,20 +42,26 @@ class LabelDistribution:
     counts: np.ndarray
 
     @classmethod
-    def from_labels(cls, y):
+    def from_labels(cls, y, sample_weight=None):
         """Build the distribution of labels ``y``.
 
         Parameters
         ----------
         y : array-like of shape (n_samples,)
             Training labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the fit; labels with weight 0 were not trained on and
+            are left out (the others count once each).
 
         Returns
         -------
         distribution : LabelDistribution
             Distinct values and their counts.
         """
-        values, counts = np.unique(check_labels(y, name="y_train"), return_counts=True)
+        y = check_labels(y, name="y_train")
+        if sample_weight is not None:
+            y = y[np.asarray(sample_weight) > 0]
+        values, counts = np.unique(y, return_counts=True)
         return cls(values=values, counts=counts)
 
     @property
@@ -82,8 +88,10 @@ def shot_regions(y, distribution, *, bins=None, many_shot_threshold=100,
 
     A label's bin is many-shot if its training count is above
     ``many_shot_threshold``, few-shot if below ``few_shot_threshold``,
-    medium-shot otherwise. Labels outside the binned training range count as
-    seen zero times, so they are few-shot.
+    medium-shot otherwise. Labels below the smallest or above the largest
+    training label count as seen zero times, so they are few-shot; inside
+    that range, test and training labels are binned alike (with explicit
+    edges, labels beyond them take the edge bins, as in LDS).
 
     Parameters
     ----------
@@ -107,11 +115,9 @@ def shot_regions(y, distribution, *, bins=None, many_shot_threshold=100,
             f"few_shot_threshold={few_shot_threshold!r} and "
             f"many_shot_threshold={many_shot_threshold!r}."
         )
-    edges = bin_edges(distribution.values, "auto" if bins is None else bins)
-    counts = distribution.bin_counts(edges)
-    idx = assign_bins(y, edges, clip=False)
-    inside = (idx >= 0) & (idx < counts.size)
-    count = np.zeros(y.shape[0])
-    count[inside] = counts[idx[inside]]
+    edges = bin_edges(distribution.values, "auto" if bins is None else bins,
+                      label_name="y_train")
+    count = distribution.bin_counts(edges)[assign_bins(y, edges)]
+    count[(y < distribution.values[0]) | (y > distribution.values[-1])] = 0
     return np.where(count > many_shot_threshold, 0,
                     np.where(count < few_shot_threshold, 2, 1))

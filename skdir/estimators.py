@@ -536,7 +536,7 @@ class DeepRegressor(NeuralNetRegressor):
         if sw is not None:
             tensors["sample_weight"] = torch.from_numpy(sw.astype(np.float32))
         if reset:
-            self.label_distribution_ = LabelDistribution.from_labels(y)
+            self.label_distribution_ = LabelDistribution.from_labels(y, sw)
             if self.fds:
                 self.fds_bin_edges_ = self._fds_edges(y, sw)
             else:

@@ -45,10 +45,14 @@ def _check_pair(y_true, y_pred):
     return y_true, y_pred
 
 
-def _correlation(count, saa, sbb, sab):
+def _correlation(count, saa, sbb, sab, raw_aa, raw_bb):
+    # A centred sum of squares within rounding of zero (relative to the raw
+    # sum it was computed from) is a constant: NaN, as scipy.stats.pearsonr.
+    noise = 64 * np.finfo(np.float64).eps * np.maximum(count, 1)
+    constant = ~(saa > noise * raw_aa) | ~(sbb > noise * raw_bb)
     with np.errstate(invalid="ignore", divide="ignore"):
         r = sab / np.sqrt(saa * sbb)
-    r[(count < 2) | ~(saa > 0) | ~(sbb > 0)] = np.nan
+    r[(count < 2) | constant] = np.nan
     return np.clip(r, -1.0, 1.0)
 
 
@@ -71,14 +75,14 @@ def _group_pearson(a, b, codes, n_groups, w, *, with_total=False):
            np.bincount(codes, wb * b, n_groups)]
     with np.errstate(invalid="ignore", divide="ignore"):
         sab, saa, sbb = (r - x * y / sw for r, x, y in zip(raw, (sa, sa, sb), (sb, sa, sb)))
-    r = _correlation(count, saa, sbb, sab)
+    r = _correlation(count, saa, sbb, sab, raw[1], raw[2])
     if not with_total:
         return r
     total_w = sw.sum()
     ta, tb = sa.sum(), sb.sum()
     tab, taa, tbb = (x.sum() - y * z / total_w for x, y, z in zip(raw, (ta, ta, tb), (tb, ta, tb)))
-    total = _correlation(np.array([count.sum()]), np.array([taa]), np.array([tbb]),
-                         np.array([tab]))
+    total = _correlation(*(np.array([v]) for v in (count.sum(), taa, tbb, tab,
+                                                   raw[1].sum(), raw[2].sum())))
     return np.concatenate([total, r])
 
 
@@ -445,7 +449,9 @@ def balanced_mean_absolute_error(y_true, y_pred, *, bins=None, sample_weight=Non
     """
     y_true, y_pred = _check_pair(y_true, y_pred)
     sample_weight = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
-    edges = bin_edges(y_true, "auto" if bins is None else bins)
+    if bins is None and np.ptp(y_true) == 0:  # one label value: one bin
+        return float(np.average(np.abs(y_pred - y_true), weights=sample_weight))
+    edges = bin_edges(y_true, "auto" if bins is None else bins, label_name="y_true")
     idx = assign_bins(y_true, edges)
     n_bins = edges.size - 1
     weight = np.bincount(idx, sample_weight, n_bins)
@@ -497,8 +503,8 @@ class _ShotScorer:
         return -1.0 if self.metric in _ERRORS else 1.0
 
     def __repr__(self):
-        prefix = "neg_" if self._sign < 0 else ""
-        return f"make_shot_scorer({prefix}{self.metric!r}, shot={self.shot!r})"
+        sign = " (negated)" if self._sign < 0 else ""
+        return f"make_shot_scorer({self.metric!r}, shot={self.shot!r}){sign}"
 
     def __call__(self, estimator, X, y_true, sample_weight=None):
         y_train = self.y_train
@@ -571,8 +577,9 @@ def make_shot_scorer(
     scorer : callable
         ``scorer(estimator, X, y, sample_weight=None) -> float``, greater is
         better; test sample weights (which ``GridSearchCV.fit(...,
-        sample_weight=w)`` passes on) weight the region's mean. NaN (with a
-        warning) when the fold has no test sample in the region.
+        sample_weight=w)`` passes on in scikit-learn >= 1.9, or with metadata
+        routing) weight the region's mean. NaN (with a warning) when the fold
+        has no test sample in the region.
 
     Examples
     --------

@@ -71,3 +71,18 @@ def test_sample_weight_equals_repetition():
 def test_bad_input(params, y, message):
     with pytest.raises(ValueError, match=message):
         DenseWeight(**params).fit(y)
+
+
+def test_zero_weight_labels_do_not_shape_the_density():
+    y = np.array([0.0, 0.5, 1.0, 1.5, 1e5])
+    a = DenseWeight().fit(y, sample_weight=[1, 1, 1, 1, 0])
+    b = DenseWeight().fit(y[:4])
+    np.testing.assert_allclose(a.grid_, b.grid_)
+    np.testing.assert_allclose(a.transform(y[:4]), b.transform(y[:4]))
+
+
+def test_a_grid_coarser_than_the_bandwidth_is_announced():
+    rng = np.random.RandomState(0)
+    y = np.append(rng.normal(size=2000), 1e5)
+    with pytest.warns(UserWarning, match="only approximate"):
+        DenseWeight(bandwidth=0.3).fit(y)

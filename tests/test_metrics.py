@@ -119,7 +119,7 @@ def test_balanced_mean_absolute_error():
          "y_true contains NaN"),
         (shot_metrics, {"y_true": [1], "y_pred": [np.inf], "y_train": Y_TRAIN},
          "y_pred contains infinity"),
-        (shot_metrics, {"y_true": [1], "y_pred": [1], "y_train": [2, 2]}, "y is constant"),
+        (shot_metrics, {"y_true": [1], "y_pred": [1], "y_train": [2, 2]}, "y_train is constant"),
         (shot_metrics, {"y_true": [1], "y_pred": [1], "y_train": Y_TRAIN,
                         "few_shot_threshold": 200}, "few_shot_threshold must be <="),
         (shot_error, {"y_true": [1], "y_pred": [1], "y_train": Y_TRAIN, "metric": "r2"},
@@ -171,7 +171,8 @@ def test_correlation_scorers_are_not_negated(data):
     model = ReweightedRegressor(Ridge()).fit(X, y)
     value = make_shot_scorer("pearson", shot="all")(model, X, y)
     assert value == pytest.approx(pearsonr(y, model.predict(X))[0])
-    assert repr(make_shot_scorer("mae")) == "make_shot_scorer(neg_'mae', shot='few')"
+    assert repr(make_shot_scorer("mae")) == "make_shot_scorer('mae', shot='few') (negated)"
+    assert repr(make_shot_scorer("spearman", shot="all")) == "make_shot_scorer('spearman', shot='all')"
 
 
 def test_scorer_in_grid_search_uses_each_fold(data):
@@ -249,3 +250,36 @@ def test_threaded_ranks_equal_sequential(monkeypatch):
     monkeypatch.setattr(metrics, "_PARALLEL_RANKS_MIN", 0)
     threaded = shot_metrics(y_true, y_pred, y_train=y_train)
     pd.testing.assert_frame_equal(sequential, threaded)
+
+
+def test_explicit_edges_bin_test_labels_like_training_labels():
+    # training labels beyond the edges are counted in the edge bins (as LDS
+    # does); a test label equal to them must land there too
+    y_train = np.repeat([2.5, 0.5], [500, 50])
+    table = shot_metrics([2.5, 1.5, 0.5, 3.0], [2.5, 1.5, 0.5, 3.0], y_train=y_train,
+                         bins=[0, 1, 2])
+    # 2.5 and 1.5 share the last bin (500 training labels: many), 0.5 the first
+    # (50: medium); 3.0 is above every training label: few
+    np.testing.assert_array_equal(table["count"], [4, 2, 1, 1])
+
+
+def test_constant_region_has_nan_correlations():
+    y_train = np.repeat([1, 2, 3], [150, 50, 5])
+    y_true = np.array([1.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0])
+    y_pred = np.array([1.2, 0.7, 1.1, 2.5, 1.0, 3.3, 2.0])
+    table = shot_metrics(y_true, y_pred, y_train=y_train)
+    assert table.loc[["many", "medium", "few"], ["pearson", "spearman"]].isna().all().all()
+    assert np.isfinite(table.loc["all", ["pearson", "spearman"]]).all()
+
+
+def test_constant_labels():
+    # one label value in the test fold: the balanced MAE is the MAE
+    assert balanced_mean_absolute_error([3, 3, 3], [1, 2, 3]) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="y_train is constant"):
+        shot_metrics([1.0], [1.0], y_train=[5, 5, 5])
+
+
+def test_label_distribution_leaves_out_zero_weight_rows():
+    dist = LabelDistribution.from_labels([1, 2, 2, 9], sample_weight=[1, 0.5, 2, 0])
+    np.testing.assert_array_equal(dist.values, [1, 2])
+    np.testing.assert_array_equal(dist.counts, [1, 2])

@@ -26,7 +26,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._binning import check_labels
+from .._binning import check_labels, check_not_constant
 from .._shots import LabelDistribution
 from ._bumps import find_bumps, target_sizes
 from ._relevance import ControlPointRelevance, ExtremesRelevance
@@ -170,12 +170,7 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
             check_consistent_length(data, y_checked)
         as_array = np.asarray(X, dtype=object) if isinstance(X, list | tuple) else X
         validate_data(self, X=as_array, skip_check_array=True, reset=True)
-        if np.min(y_checked) == np.max(y_checked):
-            raise ValueError(
-                f"y is constant: its n_samples={y_checked.shape[0]} labels all equal "
-                f"{float(y_checked[0])!r}; a regression resampler needs at least two "
-                "distinct labels."
-            )
+        check_not_constant(y_checked, purpose="to resample for regression")
         rng = check_random_state(getattr(self, "random_state", None))
         plan = self._plan(data, y_checked, rng)
 

@@ -12,6 +12,7 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
+from .._shots import LabelDistribution
 from .._reweighted import (
     _accepts_sample_weight,
     _final_estimator,
@@ -148,7 +149,9 @@ class ResampledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         regressor.fit(X_res, y_res, **params)
         self.sampler_ = sampler
         self.regressor_ = regressor
-        self.label_distribution_ = sampler.label_distribution_
+        self.label_distribution_ = (
+            sampler.label_distribution_ if sample_weight is None
+            else LabelDistribution.from_labels(y, sample_weight))
         if hasattr(sampler, "feature_names_in_"):
             self.feature_names_in_ = sampler.feature_names_in_
         return self

@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._binning import assign_bins, check_labels
+from .._binning import assign_bins, check_labels, check_not_constant
 from .._kernels import KERNELS
 from .._lds import LDS
 
@@ -294,12 +294,7 @@ class ExtremesRelevance(_SplineRelevance):
 
     def _fit(self, y):
         stats, has_low, has_high = boxplot_stats(y, self.coef)
-        lo, hi = float(np.min(y)), float(np.max(y))
-        if lo == hi:
-            raise ValueError(
-                f"y is constant: its n_samples={y.shape[0]} labels all equal {lo!r}; "
-                "a relevance function needs at least two distinct labels."
-            )
+        lo, hi = check_not_constant(y, purpose="for a relevance function")
         points = []
         if self.extremes in ("both", "low") and has_low:
             points.append((stats[0], 1.0, 0.0))
