@@ -239,7 +239,7 @@ class DeepRegressor(NeuralNetRegressor):
         "lr": [Interval(Real, 0, None, closed="neither")],
         "max_epochs": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1})],
-        "device": [str, torch.device, None],
+        "device": [str, torch.device],
         "amp": [StrOptions({"bf16", "fp16"}), None],
         "progress": ["boolean"],
         "random_state": ["random_state"],

@@ -213,6 +213,7 @@ class FDS(nn.Module):
         self.momentum = None if momentum is None else float(momentum)
         self.clip = _check_clip(clip, "clip")
         self.start_update, self.start_smooth = int(start_update), int(start_smooth)
+        self.frozen = False
         self.update = update
         self.epoch = 0
         self.n_updates = 0
@@ -281,8 +282,12 @@ class FDS(nn.Module):
 
     @property
     def collecting(self):
-        """Whether features of the current epoch are accumulated."""
-        return self.epoch >= self.start_update
+        """Whether features of the current epoch are accumulated.
+
+        Never while ``frozen`` (set during RRT's head retraining, when the
+        features no longer change and the statistics must stay as trained).
+        """
+        return not self.frozen and self.epoch >= self.start_update
 
     @property
     def calibrating(self):
@@ -494,4 +499,10 @@ class FDS(nn.Module):
 def _edges(edges):
     if isinstance(edges, torch.Tensor):
         edges = edges.detach().cpu().numpy()
+    if isinstance(edges, str | Integral) or edges is None:
+        raise ValueError(
+            f"bin_edges must be an increasing array of at least 3 bin edges; got "
+            f"{edges!r}. To bin training labels, use FDS.from_labels(y, n_features, "
+            "bins=...) (DeepRegressor does this from fds__bins)."
+        )
     return bin_edges(None, edges, name="bin_edges")

@@ -21,6 +21,7 @@ other ``sample_weight`` scale each sample's contribution:
 This module needs the ``deep`` extra: ``pip install 'scikit-dir[deep]'``.
 """
 
+import copy
 from numbers import Real
 
 from ._deep._require import require_deep
@@ -310,6 +311,7 @@ class PerSampleLoss(WeightedLoss):
                 f"loss must be a torch loss with a 'reduction' attribute; got "
                 f"{type(loss).__name__}."
             )
+        loss = copy.deepcopy(loss)  # the caller's loss keeps its reduction
         loss.reduction = "none"
         self.loss = loss
 

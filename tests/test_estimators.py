@@ -701,3 +701,31 @@ def test_cuda_with_skorch_accelerate_integration(data):
     ).fit(X, y, sample_weight=lds_weights(y))
     assert net.module_.fds.n_updates == 2 and net.module_.fds.running_mean.is_cuda
     assert net.predict(X).shape == (len(y),)
+
+
+def test_rrt_leaves_the_fds_statistics_as_trained():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 3)).astype(np.float32)
+    y = np.round(2 * X[:, 0] + 5)
+    net = DeepRegressor(hidden_sizes=(8,), fds=True, max_epochs=2, verbose=0,
+                        random_state=0).fit(X, y)
+    fds = net.module_.fds
+    before = (fds.running_mean.clone(), fds.n_updates)
+    net.retrain_head(X, y, weighter=LDS(), max_epochs=2)
+    assert fds._acc is None
+    assert fds.n_updates == before[1]
+    assert torch.equal(fds.running_mean, before[0])
+
+
+def test_per_sample_loss_leaves_the_given_loss_alone():
+    from skdir.losses import PerSampleLoss
+
+    loss = nn.MSELoss()
+    PerSampleLoss(loss)
+    assert loss.reduction == "mean"
+
+
+def test_device_none_is_refused_with_the_parameter_named():
+    with pytest.raises(ValueError, match="'device' parameter of DeepRegressor"):
+        DeepRegressor(device=None, max_epochs=1, verbose=0).fit(
+            np.ones((4, 2), dtype=np.float32), [1.0, 2.0, 3.0, 4.0])

@@ -269,3 +269,9 @@ def test_bad_batches_are_reported():
         fds.train()(torch.randn(4, 5), torch.zeros(4, dtype=torch.long))
     with pytest.raises(ValueError, match="LongTensor"):
         fds.train()(torch.randn(4, 3), torch.zeros(4))
+
+
+@pytest.mark.parametrize("edges", [5, "auto", None])
+def test_bin_edges_must_be_edges(edges):
+    with pytest.raises(ValueError, match="bin_edges must be an increasing array"):
+        FDS(4, edges)

@@ -53,6 +53,10 @@ class DIRNet(nn.Module):
         """Stop (or resume) training the extractor."""
         self.extractor.requires_grad_(not frozen)
         self.extractor_frozen = frozen
+        if self.fds is not None:
+            # frozen features: the FDS statistics stay those of training
+            self.fds.frozen = frozen
+            self.fds._acc = None
         return self.train(self.training)
 
     def train(self, mode=True):
