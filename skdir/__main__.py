@@ -58,7 +58,7 @@ def main(argv=None):
     except ValueError as exc:
         print(f"skdir benchmark: error: {exc}", file=sys.stderr)
         return 2
-    mean, std = summarize(result.records, metrics=result.settings["metrics"][:3])
+    mean, std = summarize(result.records, metrics=result.settings["metrics"])
     print(describe(result))
     print(format_table(mean, std).to_string())
     out = args.out or f"results/{args.dataset}-{args.model}"

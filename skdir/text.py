@@ -240,11 +240,11 @@ def default_cache_dir():
     Examples
     --------
     >>> import os
+    >>> from unittest import mock
     >>> from skdir.text import default_cache_dir
-    >>> os.environ["SKDIR_CACHE_DIR"] = "/tmp/skdir-cache"
-    >>> default_cache_dir().as_posix()
+    >>> with mock.patch.dict(os.environ, {"SKDIR_CACHE_DIR": "/tmp/skdir-cache"}):
+    ...     default_cache_dir().as_posix()
     '/tmp/skdir-cache/sentence_embeddings'
-    >>> del os.environ["SKDIR_CACHE_DIR"]
     """
     root = os.environ.get("SKDIR_CACHE_DIR")
     if not root:

@@ -275,3 +275,20 @@ def test_bad_batches_are_reported():
 def test_bin_edges_must_be_edges(edges):
     with pytest.raises(ValueError, match="bin_edges must be an increasing array"):
         FDS(4, edges)
+
+
+def test_reset_statistics_returns_to_a_fresh_layer():
+    z, bins = _data()
+    fds = _layer()
+    _one_epoch(fds, z, bins)
+    _one_epoch(fds, z, bins)
+    fds.reset_statistics()
+    fresh = _layer()
+    for name in ("running_mean", "running_var", "smoothed_mean", "smoothed_var", "count",
+                 "calibration"):
+        assert torch.equal(getattr(fds, name), getattr(fresh, name)), name
+    assert (fds.epoch, fds.n_updates) == (0, 0)
+    # and it learns again exactly as a fresh layer does
+    _one_epoch(fds, z, bins)
+    _one_epoch(fresh, z, bins)
+    assert torch.equal(fds.running_mean, fresh.running_mean)
