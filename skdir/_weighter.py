@@ -6,7 +6,34 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._binning import check_labels
 
-__all__ = ["BaseWeighter"]
+__all__ = ["BaseWeighter", "combined_weights"]
+
+
+def combined_weights(weighter, y, sample_weight=None):
+    """Fit ``weighter`` on ``y`` and multiply its weights into ``sample_weight``.
+
+    The user's weights shape the label density the weighter sees (a weight of
+    2 counts as a repeated sample) and scale the result; a new array is
+    returned, the inputs are not modified.
+
+    Parameters
+    ----------
+    weighter : object with ``fit_transform(y, sample_weight=None)``
+        A fitted-in-place weighter (pass a clone).
+    y : ndarray of shape (n_samples,)
+        Validated labels.
+    sample_weight : array-like of shape (n_samples,) or None
+        User weights.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_samples,)
+        The weights to train with.
+    """
+    weights = weighter.fit_transform(y, sample_weight=sample_weight)
+    if sample_weight is not None:
+        weights = weights * _check_sample_weight(sample_weight, y)
+    return weights
 
 
 class BaseWeighter(BaseEstimator):

@@ -45,12 +45,13 @@ from skorch.dataset import get_len, unpack_data  # noqa: E402
 from skorch.utils import to_tensor  # noqa: E402
 from torch import nn  # noqa: E402
 
-from ._binning import assign_bins, bin_edges, check_labels  # noqa: E402
+from ._binning import assign_bins, bin_edges, check_labels, check_not_constant  # noqa: E402
 from ._deep.data import ArrayDataset, DeviceLoader, as_tensor, resolve_device  # noqa: E402
 from ._deep.mlp import ACTIVATIONS, MLP  # noqa: E402
 from ._deep.net import DIRNet, feature_width  # noqa: E402
 from ._kernels import KERNELS  # noqa: E402
 from ._shots import LabelDistribution  # noqa: E402
+from ._weighter import combined_weights  # noqa: E402
 from .fds import FDS, UPDATE_MODES, check_fds_params  # noqa: E402
 from .losses import LOSSES, PerSampleLoss, WeightedLoss  # noqa: E402
 
@@ -63,6 +64,13 @@ _MLP_PARAMS = ("hidden_sizes", "activation", "dropout", "batch_norm")
 # settings of a component called "fds"; set_params keeps them plain.
 _OWN_PARAMS = (*_MLP_PARAMS, "fds", *_FDS_PARAMS, "loss", "amp", "progress", "random_state")
 _DATA_PREFIXES = ("iterator_train", "iterator_valid", "dataset")
+
+
+def _label_mean(y, sample_weight):
+    """Start value of the head's bias: the (weighted) mean label."""
+    if sample_weight is not None and sample_weight.sum() > 0:
+        return float(np.average(y, weights=sample_weight))
+    return float(np.mean(y))
 
 
 def _is_module_spec(value):
@@ -510,16 +518,11 @@ class DeepRegressor(NeuralNetRegressor):
         return check_labels(y)
 
     def _fds_edges(self, y, sample_weight):
+        # the bins LDS would form: zero-weight labels do not stretch them
         support = y if sample_weight is None or sample_weight.all() else y[sample_weight > 0]
-        try:
-            return bin_edges(support, self.fds__bins, name="fds__bins")
-        except ValueError as exc:
-            if "constant" not in str(exc):
-                raise
-            raise ValueError(
-                f"fds=True needs at least two distinct labels to form bins; all "
-                f"{support.shape[0]} sample(s) have the label {support[0]!r}."
-            ) from exc
+        if self.fds__bins is None or isinstance(self.fds__bins, str | Integral):
+            check_not_constant(support, purpose="to form the FDS bins (fds=True)")
+        return bin_edges(support, self.fds__bins, name="fds__bins")
 
     def _dataset(self, X, y, sample_weight, *, reset):
         """Validate the training data and pack it for skorch."""
@@ -541,9 +544,8 @@ class DeepRegressor(NeuralNetRegressor):
                 self.fds_bin_edges_ = self._fds_edges(y, sw)
             else:
                 self.__dict__.pop("fds_bin_edges_", None)
-            y_mean = float(np.average(y, weights=sw)) if sw is not None and sw.sum() > 0 \
-                else float(y.mean())
-            self._init_info_ = {"probe": Xt[:2].detach().cpu().clone(), "y_mean": y_mean}
+            self._init_info_ = {"probe": Xt[:2].detach().cpu().clone(),
+                                "y_mean": _label_mean(y, sw)}
         edges = getattr(self, "fds_bin_edges_", None)
         if edges is not None:
             tensors["fds_bins"] = torch.from_numpy(assign_bins(y, edges).astype(np.int64))
@@ -868,11 +870,7 @@ class DeepRegressor(NeuralNetRegressor):
         """
         self.check_is_fitted()
         if weighter is not None:
-            y_checked = self._check_y(y)
-            weights = clone(weighter).fit_transform(y_checked, sample_weight=sample_weight)
-            if sample_weight is not None:
-                weights = weights * _check_sample_weight(sample_weight, y_checked)
-            sample_weight = weights
+            sample_weight = combined_weights(clone(weighter), self._check_y(y), sample_weight)
         with self._runtime(seed=True):
             dataset = self._dataset(X, y, sample_weight, reset=False)
             module = self._dirnet()
@@ -880,10 +878,8 @@ class DeepRegressor(NeuralNetRegressor):
             module.head.reset_parameters()
             y_np = dataset.y.numpy().astype(np.float64)
             sw = dataset.tensors.get("sample_weight")
-            mean = (np.average(y_np, weights=sw.numpy()) if sw is not None and float(sw.sum()) > 0
-                    else y_np.mean())
             with torch.no_grad():
-                module.head.bias.fill_(float(mean))
+                module.head.bias.fill_(_label_mean(y_np, None if sw is None else sw.numpy()))
             self.initialize_optimizer()
             if lr is not None:
                 for group in self.optimizer_.param_groups:

@@ -1,30 +1,26 @@
 """A regressor trained on resampled data, with sample weights that follow the rows."""
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
-from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils._tags import get_tags
-from sklearn.utils.metadata_routing import (
-    MetadataRouter,
-    MethodMapping,
-    _routing_enabled,
-    process_routing,
-)
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils.metadata_routing import _routing_enabled, process_routing
+from sklearn.utils.validation import _num_samples
 
-from .._shots import LabelDistribution
-from .._reweighted import (
+from .._meta import (
+    RegressorWrapperMixin,
     _accepts_sample_weight,
     _final_estimator,
     _request_weights,
     _sample_weight_key,
 )
+from .._shots import LabelDistribution
 from ._smote import SMOGN
 
 __all__ = ["ResampledRegressor"]
 
 
-class ResampledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
+class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMixin,
+                         BaseEstimator):
     """Fit a regressor on resampled training data; sample weights follow the rows.
 
     At every ``fit`` the sampler (by default :class:`SMOGN`) is cloned and
@@ -77,6 +73,9 @@ class ResampledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     (2,)
     """
 
+    # the sampler sees X first: its feature count is the wrapper's
+    _features_from = "sampler_"
+
     _parameter_constraints = {
         "regressor": [HasMethods(["fit", "predict"])],
         "sampler": [HasMethods(["fit_resample", "resample_weights"]), None],
@@ -111,11 +110,7 @@ class ResampledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self : object
             The fitted wrapper.
         """
-        if y is None:
-            raise ValueError(
-                f"This {type(self).__name__} estimator requires y to be passed, "
-                "but the target y is None."
-            )
+        self._require_y(self, y)
         n_samples = _num_samples(X)
         if _routing_enabled():
             routed = process_routing(self, "fit", **fit_params)
@@ -156,38 +151,6 @@ class ResampledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             self.feature_names_in_ = sampler.feature_names_in_
         return self
 
-    def predict(self, X, **predict_params):
-        """Predict with the fitted regressor.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Samples.
-        **predict_params : dict
-            Passed (or, with routing on, routed) to the regressor's
-            ``predict``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predictions.
-        """
-        check_is_fitted(self)
-        if _routing_enabled():
-            predict_params = process_routing(self, "predict", **predict_params).regressor.predict
-        return self.regressor_.predict(X, **predict_params)
-
-    @property
-    def n_features_in_(self):
-        """Number of features seen during :term:`fit`."""
-        try:
-            check_is_fitted(self)
-        except NotFittedError as exc:
-            raise AttributeError(
-                f"{type(self).__name__} object has no n_features_in_ attribute."
-            ) from exc
-        return self.sampler_.n_features_in_
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         inner = get_tags(self.regressor)
@@ -198,29 +161,3 @@ class ResampledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         tags.input_tags.string = inner.input_tags.string
         tags.regressor_tags.poor_score = True
         return tags
-
-    def get_metadata_routing(self):
-        """Get the metadata routing of this object.
-
-        ``sample_weight`` is consumed here, resampled with the rows and
-        handed to the regressor; other fit and predict parameters are routed
-        to the regressor.
-
-        Returns
-        -------
-        routing : MetadataRouter
-            The routing information.
-        """
-        regressor = self.regressor
-        if _routing_enabled():
-            regressor = _request_weights(clone(regressor))
-        return (
-            MetadataRouter(owner=self)
-            .add_self_request(self)
-            .add(
-                regressor=regressor,
-                method_mapping=MethodMapping()
-                .add(caller="fit", callee="fit")
-                .add(caller="predict", callee="predict"),
-            )
-        )
