@@ -7,6 +7,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 # Arguments for `make benchmark`, e.g. ARGS="--dataset abalone --seeds 5".
 ARGS   ?=
+# Where pip finds the CPU build of torch. This workplace's machines carry
+# torch 2.13.0+cpu on local disk; elsewhere, pass
+# TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu".
+TORCH_PIP_ARGS ?=
 
 .PHONY: benchmark test docs gpu-checks clean
 
@@ -20,7 +24,7 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@if ! $(BIN)/python -c "import torch" 2>/dev/null && ! command -v nvidia-smi >/dev/null 2>&1; then \
 		echo "installing the CPU build of torch"; \
-		$(BIN)/python -m pip install -q torch==2.13.0; \
+		$(BIN)/python -m pip install -q torch==2.13.0 $(TORCH_PIP_ARGS); \
 	fi
 	$(BIN)/python -m pip install -q -e ".[deep,text,plot,test,docs]"
 	touch $@
