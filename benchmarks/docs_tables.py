@@ -1,0 +1,85 @@
+"""Markdown tables for docs/benchmarks.md from `skdir benchmark` output folders.
+
+Reads ``records.csv`` (one row per seed, method and shot region) of each
+folder given and prints, per folder, the header line of the run and a compact
+table: mean ± std over seeds of the chosen metric by region. With
+``--paired BASELINE`` it adds, per method, the per-seed difference to the
+baseline (same seed: same split and initial weights), its mean and std, and
+the per-seed values of the chosen metric.
+
+Run:  python benchmarks/docs_tables.py results/abalone-hgb results/abalone-mlp
+      python benchmarks/docs_tables.py results/sts_b-bilstm-main --metric mse \
+          --extra pearson spearman --paired vanilla
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SHOTS = ["all", "many", "medium", "few"]
+
+
+def cell(values, digits):
+    values = np.asarray(values, dtype=float)
+    if values.size > 1:
+        return f"{values.mean():.{digits}f} ± {values.std(ddof=1):.{digits}f}"
+    return f"{values.mean():.{digits}f}"
+
+
+def table(records, metric, extra, digits):
+    methods = list(dict.fromkeys(records["method"]))
+    header = [f"{metric.upper()} {s}" for s in SHOTS] + [f"{e} all" for e in extra]
+    lines = ["| method | " + " | ".join(header) + " |", "|---|" + "---:|" * len(header)]
+    for m in methods:
+        rows = records[records["method"] == m]
+        cells = [cell(rows[rows["shot"] == s][metric], digits) for s in SHOTS]
+        cells += [cell(rows[rows["shot"] == "all"][e], 3) for e in extra]
+        lines.append(f"| {m} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def paired(records, metric, baseline, digits):
+    pivot = records.pivot_table(index=["seed", "shot"], columns="method", values=metric)
+    seeds = sorted(records["seed"].unique())
+    lines = [f"Per-seed {metric.upper()} and the paired difference to {baseline} "
+             f"(negative: lower error than {baseline}):", "",
+             "| method | region | " + " | ".join(f"seed {s}" for s in seeds)
+             + " | difference (mean ± std) |", "|---|---|" + "---:|" * (len(seeds) + 1)]
+    for m in dict.fromkeys(records["method"]):
+        for s in SHOTS:
+            values = [pivot.loc[(seed, s), m] for seed in seeds]
+            diff = np.array(values) - np.array([pivot.loc[(seed, s), baseline] for seed in seeds])
+            last = "" if m == baseline else cell(diff, digits)
+            lines.append(f"| {m} | {s} | " + " | ".join(f"{v:.{digits}f}" for v in values)
+                         + f" | {last} |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="+")
+    parser.add_argument("--metric", default="mae")
+    parser.add_argument("--extra", nargs="*", default=[])
+    parser.add_argument("--paired", default=None, help="baseline method for paired diffs")
+    parser.add_argument("--digits", type=int, default=3)
+    args = parser.parse_args()
+    for folder in map(Path, args.folders):
+        records = pd.read_csv(folder / "records.csv")
+        header = (folder / "summary.md").read_text().splitlines()[0]
+        settings = json.loads((folder / "summary.json").read_text())["settings"]
+        print(f"`skdir benchmark --dataset {settings['dataset']} --model {settings['model']} "
+              f"--methods {','.join(settings['methods'])} --seeds {len(settings['seeds'])}`"
+              f"{' --epochs ' + str(settings['epochs']) if settings.get('epochs') else ''}\n")
+        print(f"{header}\n")
+        print(table(records, args.metric, args.extra, args.digits))
+        if args.paired:
+            print()
+            print(paired(records, args.metric, args.paired, args.digits))
+        print()
+
+
+if __name__ == "__main__":
+    main()
