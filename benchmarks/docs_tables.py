@@ -70,9 +70,11 @@ def main():
         records = pd.read_csv(folder / "records.csv")
         header = (folder / "summary.md").read_text().splitlines()[0]
         settings = json.loads((folder / "summary.json").read_text())["settings"]
+        extra = "".join(f" --model-param {k}={v}" for k, v in
+                        settings.get("model_params", {}).items())
         print(f"`skdir benchmark --dataset {settings['dataset']} --model {settings['model']} "
-              f"--methods {','.join(settings['methods'])} --seeds {len(settings['seeds'])}`"
-              f"{' --epochs ' + str(settings['epochs']) if settings.get('epochs') else ''}\n")
+              f"--methods {','.join(settings['methods'])} --seeds {len(settings['seeds'])}"
+              f"{extra}`\n")
         print(f"{header}\n")
         print(table(records, args.metric, args.extra, args.digits))
         if args.paired:

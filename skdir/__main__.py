@@ -1,6 +1,7 @@
 """Command line: ``skdir benchmark ...`` (also ``python -m skdir benchmark``)."""
 
 import argparse
+import ast
 import sys
 import time
 
@@ -17,6 +18,16 @@ def _seeds(value):
     if n < 1:
         raise argparse.ArgumentTypeError(f"--seeds must be >= 1; got {value!r}")
     return list(range(n))
+
+
+def _setting(value):
+    key, sep, raw = value.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE; got {value!r}")
+    try:
+        return key.strip(), ast.literal_eval(raw.strip())
+    except (ValueError, SyntaxError) as exc:
+        raise argparse.ArgumentTypeError(f"{key}: not a Python literal: {raw!r}") from exc
 
 
 def _parser():
@@ -37,7 +48,12 @@ def _parser():
                        help="a count N (seeds 0..N-1) or a comma-separated list")
     bench.add_argument("--device", default="cpu", help="device of deep models: cpu, cuda, auto")
     bench.add_argument("--epochs", type=int, default=None,
-                       help="training epochs of deep models (default: the model's)")
+                       help="training epochs of deep models (default: the model's); "
+                            "short for --model-param max_epochs=N")
+    bench.add_argument("--model-param", action="append", type=_setting, default=[],
+                       metavar="KEY=VALUE",
+                       help="a training setting of the deep model, e.g. hidden_size=1500 "
+                            "or hidden_sizes=(256,256); repeatable")
     bench.add_argument("--out", default=None,
                        help="output folder (default: results/<dataset>-<model>)")
     bench.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
@@ -50,11 +66,14 @@ def main(argv=None):
     from .benchmark import describe, format_table, run_benchmark, summarize, write_report
 
     args = _parser().parse_args(argv)
+    params = dict(args.model_param)
+    if args.epochs is not None:
+        params["max_epochs"] = args.epochs
     start = time.perf_counter()
     try:
         result = run_benchmark(dataset=args.dataset, methods=args.methods, model=args.model,
-                               seeds=args.seeds, device=args.device, epochs=args.epochs,
-                               progress=not args.quiet)
+                               seeds=args.seeds, device=args.device,
+                               model_params=params, progress=not args.quiet)
     except ValueError as exc:
         print(f"skdir benchmark: error: {exc}", file=sys.stderr)
         return 2

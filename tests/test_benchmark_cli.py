@@ -80,7 +80,7 @@ def test_cli_rejects_unknown_names(argv, message, capsys, tmp_path):
 
 def test_deep_methods_run_on_the_mlp():
     methods = ["vanilla", "fds", "lds+fds", "rrt", "focal-r", "balanced-mse", "smogn"]
-    result = run_benchmark(methods=methods, model="mlp", seeds=[0], epochs=1, progress=False)
+    result = run_benchmark(methods=methods, model="mlp", seeds=[0], model_params={"max_epochs": 1}, progress=False)
     assert list(dict.fromkeys(result.records["method"])) == methods
     assert np.isfinite(result.records["mae"]).all()
     assert set(result.predictions) == set(methods)
@@ -119,3 +119,16 @@ def test_sts_b_uses_the_paper_split_bins_and_shots():
     np.testing.assert_array_equal(table["count"], [1000, 756, 170, 74])
     # another seed keeps the paper's split
     np.testing.assert_array_equal(load_benchmark_data("sts_b", 3).y_test, data.y_test)
+
+
+def test_model_params_override_the_training_settings(tmp_path, capsys):
+    code = main(["benchmark", "--model", "mlp", "--methods", "vanilla", "--seeds", "1",
+                 "--epochs", "1", "--model-param", "hidden_sizes=(8,)", "--quiet",
+                 "--no-plots", "--out", str(tmp_path)])
+    assert code == 0
+    assert "max_epochs=1" in capsys.readouterr().out
+    payload = json.loads((tmp_path / "summary.json").read_text())
+    assert payload["settings"]["model_params"] == {"hidden_sizes": [8], "max_epochs": 1}
+    with pytest.raises(ValueError, match="model_params for 'mlp' must be among"):
+        run_benchmark(model="mlp", methods=["vanilla"], seeds=[0], progress=False,
+                      model_params={"width": 3})

@@ -11,7 +11,7 @@ DEEP_SETTINGS = {
 }
 
 
-def _hgb(data, seed, device, epochs):
+def _hgb(data, seed, device, params):
     if data.info.get("kind") == "text":
         raise ValueError("model 'hgb' needs numeric features: use sts_b_embed for STS-B.")
     # Categorical columns of a DataFrame are used natively.
@@ -24,13 +24,10 @@ def _deep_model(net, data, **kwargs):
     return DeepModel(net, bins=data.bins, validation=(data.X_val, data.y_val), **kwargs)
 
 
-def _mlp(data, seed, device, epochs):
+def _mlp(data, seed, device, params):
     from ..estimators import DeepRegressor
 
-    s = DEEP_SETTINGS["mlp"]
-    net = DeepRegressor(hidden_sizes=s["hidden_sizes"], max_epochs=epochs or s["max_epochs"],
-                        batch_size=s["batch_size"], lr=s["lr"], device=device,
-                        random_state=seed, verbose=0)
+    net = DeepRegressor(**params, device=device, random_state=seed, verbose=0)
     kind = data.info.get("kind", "tabular")
     if kind == "text":
         raise ValueError("model 'mlp' needs numeric features: use sts_b_embed, or "
@@ -40,21 +37,20 @@ def _mlp(data, seed, device, epochs):
     return _deep_model(net, data, tabular=kind == "tabular", target_scale=scale)
 
 
-def _bilstm(data, seed, device, epochs):
+def _bilstm(data, seed, device, params):
     from ..estimators import DeepRegressor
     from ..text import BiLSTMPairEncoder
 
     if data.info.get("kind") != "text":
         raise ValueError(f"model 'bilstm' needs a text dataset (sts_b); got {data.name!r}.")
-    s = DEEP_SETTINGS["bilstm"]
-    net = DeepRegressor(module=BiLSTMPairEncoder, module__hidden_size=s["hidden_size"],
-                        max_epochs=epochs or s["max_epochs"], batch_size=s["batch_size"],
-                        lr=s["lr"], device=device, random_state=seed, verbose=0)
+    params = dict(params)
+    net = DeepRegressor(module=BiLSTMPairEncoder, module__hidden_size=params.pop("hidden_size"),
+                        **params, device=device, random_state=seed, verbose=0)
     # the paper trains on scores / 5
     return _deep_model(net, data, tabular=False, target_scale=5.0)
 
 
-#: Model name -> (description, builder(data, seed, device, epochs) -> regressor).
+#: Model name -> (description, builder(data, seed, device, params) -> regressor).
 MODELS = {
     "hgb": ("HistGradientBoostingRegressor (scikit-learn defaults)", _hgb),
     "mlp": ("DeepRegressor MLP 128-128 on standardised features and target; "
@@ -71,8 +67,21 @@ def is_deep(model):
     return isinstance(model, DeepModel)
 
 
-def build_model(name, data, seed, device, epochs=None):
-    """A fresh base model ``name`` for ``data``."""
+def model_params(name, overrides=None):
+    """Training settings of model ``name`` (see DEEP_SETTINGS) with overrides."""
+    params = dict(DEEP_SETTINGS.get(name, {}))
+    unknown = set(overrides or {}) - set(params)
+    if unknown:
+        raise ValueError(
+            f"model_params for {name!r} must be among {sorted(params)}; got "
+            f"{sorted(unknown)}."
+        )
+    params.update(overrides or {})
+    return params
+
+
+def build_model(name, data, seed, device, overrides=None):
+    """A fresh base model ``name`` for ``data``, settings overridden by ``overrides``."""
     if name not in MODELS:
         raise ValueError(f"model must be one of {sorted(MODELS)}; got {name!r}.")
-    return MODELS[name][1](data, seed, device, epochs)
+    return MODELS[name][1](data, seed, device, model_params(name, overrides))

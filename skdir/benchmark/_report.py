@@ -115,8 +115,8 @@ def describe(result):
     'abalone (hgb, 1 seed(s): [0], device cpu); test samples all 436 / many 240 / medium 131 / few 65'
     """
     s = result.settings
-    epochs = f", {s['epochs']} epochs" if s.get("epochs") else ""
-    return (f"{s['dataset']} ({s['model']}{epochs}, {len(s['seeds'])} seed(s): {s['seeds']}, "
+    extra = "".join(f", {k}={v}" for k, v in s.get("model_params", {}).items())
+    return (f"{s['dataset']} ({s['model']}{extra}, {len(s['seeds'])} seed(s): {s['seeds']}, "
             f"device {s['device']}); test samples {_counts_line(result.records)}")
 
 

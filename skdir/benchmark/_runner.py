@@ -57,7 +57,8 @@ def _progress(total, enabled):
 
 
 def run_benchmark(*, dataset="abalone", methods=("vanilla", "inv", "sqrt_inv", "lds"),
-                  model="hgb", seeds=(0, 1, 2), device="cpu", epochs=None, progress=True):
+                  model="hgb", seeds=(0, 1, 2), device="cpu", model_params=None,
+                  progress=True):
     """Train every method with every seed and score it by shot region.
 
     Parameters
@@ -74,8 +75,10 @@ def run_benchmark(*, dataset="abalone", methods=("vanilla", "inv", "sqrt_inv", "
         and model seed within a seed, so differences are paired.
     device : str, default='cpu'
         Device of deep models ('cpu', 'cuda', 'auto').
-    epochs : int or None, default=None
-        Training epochs of deep models; None uses the model's default.
+    model_params : dict or None, default=None
+        Overrides of the model's training settings
+        (``skdir.benchmark._models.DEEP_SETTINGS``: ``max_epochs``,
+        ``batch_size``, ``lr``, ``hidden_sizes`` or ``hidden_size``).
     progress : bool, default=True
         Show a progress bar (tqdm).
 
@@ -102,7 +105,7 @@ def run_benchmark(*, dataset="abalone", methods=("vanilla", "inv", "sqrt_inv", "
         for method in methods:
             if bar is not None:
                 bar.set_description(f"{method} seed {seed}")
-            base = build_model(model, data, seed, device, epochs)
+            base = build_model(model, data, seed, device, model_params)
             estimator = build_method(method, base, data, seed)
             start = time.perf_counter()
             estimator.fit(data.X_train, data.y_train)
@@ -124,6 +127,6 @@ def run_benchmark(*, dataset="abalone", methods=("vanilla", "inv", "sqrt_inv", "
     if bar is not None:
         bar.close()
     settings = {"dataset": dataset, "model": model, "methods": methods, "seeds": seeds,
-                "device": device, "epochs": epochs,
+                "device": device, "model_params": dict(model_params or {}),
                 "metrics": list(first.info.get("metrics", ("mae", "mse", "gm")))}
     return BenchmarkResult(pd.concat(records, ignore_index=True), predictions, first, settings)
