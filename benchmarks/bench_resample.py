@@ -160,6 +160,8 @@ def main(argv=None):
                         help="designs on which the peers are timed (their cost "
                              "does not depend on the design)")
     parser.add_argument("--peer-timeout", type=float, default=300.0)
+    parser.add_argument("--n-jobs", type=int, default=None,
+                        help="n_jobs of SMOTER/SMOGN and of the bare kneighbors alike")
     parser.add_argument("--out", default="results")
     args = parser.parse_args(argv)
 
@@ -183,13 +185,14 @@ def main(argv=None):
             phi = ExtremesRelevance().fit(y).transform(y)
             X_rare = X[phi >= 0.5]
             repeats = args.repeats if n < 100_000 else 1
-            knn = best_of(lambda: NearestNeighbors(n_neighbors=5).fit(X_rare).kneighbors(),
-                          repeats)
+            knn = best_of(lambda: NearestNeighbors(n_neighbors=5, n_jobs=args.n_jobs)
+                          .fit(X_rare).kneighbors(), repeats)
             base = {"design": design, "n": n, "n_rare": int(X_rare.shape[0]),
                     "knn_seconds": knn}
             # skdir at every size, the peers' sizes included
             for cls in (SMOTER, SMOGN):
-                sec = best_of(lambda: cls(random_state=0).fit_resample(X, y), repeats)
+                sec = best_of(lambda: cls(random_state=0, n_jobs=args.n_jobs)
+                              .fit_resample(X, y), repeats)
                 rows.append({**base, "method": cls.__name__, "implementation": "skdir",
                              "status": "ok", "seconds": sec, "ratio_to_knn": sec / knn})
                 print(f"{design:9s} n={n:>9,d} skdir {cls.__name__:6s} {fmt(sec):>8s} s "
@@ -212,7 +215,8 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     command = "python benchmarks/bench_resample.py " + " ".join(argv or sys.argv[1:])
-    (out / "bench_resample.json").write_text(json.dumps(
+    name = "bench_resample" if args.n_jobs is None else f"bench_resample_jobs{args.n_jobs}"
+    (out / f"{name}.json").write_text(json.dumps(
         {"command": command.strip(), "machine": info, "rows": rows}, indent=2))
     lines = [
         "| data | n | rare | method | implementation | seconds | kneighbors on rare (s) "
@@ -233,7 +237,7 @@ def main(argv=None):
     if skipped:
         footer += f" Not importable, so not timed: {', '.join(skipped)}."
     table = "\n".join(lines) + "\n" + footer + "\n"
-    (out / "bench_resample.md").write_text(table)
+    (out / f"{name}.md").write_text(table)
     print()
     print(table)
 
