@@ -62,10 +62,10 @@ def plot_label_density(lds, *, ax=None):
            color="tab:gray")
     kernel = "no smoothing" if lds.kernel is None else f"{lds.kernel}, ks={lds.ks}, sigma={lds.sigma}"
     ax.plot(centers, lds.effective_density_, color="tab:red", lw=2,
-            label=f"effective density ({lds.reweight}, {kernel})")
+            label=f"effective density\n({lds.reweight}, {kernel})")
     ax.set_xlabel("label")
     ax.set_ylabel("fraction per bin")
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
 
@@ -113,7 +113,8 @@ def plot_shot_errors(tables, *, metric="mae", ax=None):
                table.loc[list(regions), metric].to_numpy(dtype=float), width, label=name)
     ax.set_xticks(x, regions)
     ax.set_ylabel(metric.upper())
-    ax.legend(frameon=False, ncols=min(len(tables), 4))
+    # outside the axes: the few-shot bars are the tallest, under any corner
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
 
@@ -163,7 +164,7 @@ def plot_error_along_target(y_true, predictions, *, y_train=None, bins=None, ax=
         ax.plot(centers[occupied], err[occupied] / count[occupied], marker=".", label=name)
     ax.set_xlabel("label")
     ax.set_ylabel("MAE per bin")
-    ax.legend(frameon=False, loc="upper left")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.12, 1.0))
     if y_train is not None:
         twin = ax.twinx()
         train_idx = assign_bins(check_labels(y_train, name="y_train"), edges)
