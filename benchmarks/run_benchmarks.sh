@@ -13,7 +13,8 @@ TABULAR="abalone bike_sharing ames hotel_rates cps1988"
 HGB_METHODS=vanilla,inv,sqrt_inv,lds,inv+lds,denseweight,smoter,smogn
 MLP_METHODS=vanilla,sqrt_inv,lds,fds,lds+fds,smogn,denseweight,focal-r,rrt,balanced-mse
 
-run() { echo "== skdir benchmark $*"; "$SKDIR" benchmark --quiet "$@"; }
+# A failed run is reported and the next one goes on.
+run() { echo "== skdir benchmark $*"; "$SKDIR" benchmark --quiet "$@" || echo "!! FAILED: $*"; }
 
 if [[ $what == all || $what == tabular ]]; then
   for d in $TABULAR; do

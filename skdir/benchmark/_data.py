@@ -18,7 +18,9 @@ class BenchmarkData:
     ``bins`` is used for the LDS weights, for the shot regions and for the
     plots, so that all three agree. ``info`` may hold ``kind`` ('tabular' or
     'text'), ``few_shot_threshold`` (when it is not 20), ``fds_clip`` (FDS
-    calibration bounds of the reference code for this dataset) and
+    calibration bounds of the reference code for this dataset),
+    ``relevance_bins`` (when given, the resamplers find rare labels by their
+    smoothed density on these bins: for labels without box-plot extremes) and
     ``metrics`` (the columns to report).
 
     Examples
@@ -70,6 +72,9 @@ def _sts_b_parts(name, X, ds, kind):
                          X[parts[2]], y[parts[2]], bins=ds.bin_edges,
                          info={"kind": kind, "target": "similarity score",
                                "few_shot_threshold": 30, "fds_clip": (0.5, 2.0),
+                               # 0.5-wide: on 0.1 bins, scores on multiples of
+                               # 0.2 make the density (and the rare set) ragged
+                               "relevance_bins": np.linspace(0.0, 5.0, 11),
                                "metrics": ("mse", "mae", "gm", "pearson", "spearman")})
 
 
