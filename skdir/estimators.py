@@ -166,8 +166,10 @@ class DeepRegressor(NeuralNetRegressor):
         None trains on all the data (unlike skorch's default).
     callbacks : list or None, default=None
         skorch callbacks added to the default ones.
-    device : 'auto', str or torch.device, default='auto'
-        ``'auto'`` uses CUDA when a GPU is visible, else the CPU.
+    device : 'auto', str, torch.device or None, default='auto'
+        ``'auto'`` uses CUDA when a GPU is visible, else the CPU. None leaves
+        placement to the caller (skorch's convention), as skorch's
+        ``AccelerateMixin`` needs: Accelerate moves the model and batches.
     amp : {'bf16', 'fp16'} or None, default=None
         Mixed precision: run the network under :func:`torch.autocast` with
         this dtype ('fp16' also scales the loss with a GradScaler). Losses
@@ -247,7 +249,7 @@ class DeepRegressor(NeuralNetRegressor):
         "lr": [Interval(Real, 0, None, closed="neither")],
         "max_epochs": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1})],
-        "device": [str, torch.device],
+        "device": [str, torch.device, None],
         "amp": [StrOptions({"bf16", "fp16"}), None],
         "progress": ["boolean"],
         "random_state": ["random_state"],

@@ -725,7 +725,17 @@ def test_per_sample_loss_leaves_the_given_loss_alone():
     assert loss.reduction == "mean"
 
 
-def test_device_none_is_refused_with_the_parameter_named():
+def test_device_none_leaves_placement_to_the_caller():
+    # skorch's AccelerateMixin needs device=None: Accelerate places the model
+    X = np.arange(8, dtype=np.float32).reshape(4, 2)
+    net = DeepRegressor(hidden_sizes=(4,), device=None, max_epochs=1, verbose=0,
+                        random_state=0).fit(X, [1.0, 2.0, 3.0, 4.0])
+    assert net.device is None
+    assert next(net.module_.parameters()).device.type == "cpu"
+    assert net.predict(X).shape == (4,)
+
+
+def test_bad_device_is_refused_with_the_parameter_named():
     with pytest.raises(ValueError, match="'device' parameter of DeepRegressor"):
-        DeepRegressor(device=None, max_epochs=1, verbose=0).fit(
+        DeepRegressor(device=1, max_epochs=1, verbose=0).fit(
             np.ones((4, 2), dtype=np.float32), [1.0, 2.0, 3.0, 4.0])

@@ -132,8 +132,8 @@ class DeviceLoader:
         Draw a new order every epoch (with torch's global generator).
     drop_last : bool, default=False
         Skip a last batch smaller than ``batch_size``.
-    device : str or torch.device, default='cpu'
-        Where batches are delivered.
+    device : str, torch.device or None, default='cpu'
+        Where batches are delivered; None leaves them where the data is.
     resident : {'auto', True, False}, default='auto'
         Keep the whole dataset on ``device``. ``'auto'``: always on the CPU;
         on a GPU when it takes at most ``memory_fraction`` of the free
@@ -179,8 +179,11 @@ class DeviceLoader:
 
     def __iter__(self):
         base, indices = _source(self.dataset)
-        device = torch.device(self.device)
-        resident = self._is_resident(base, device)
+        if self.device is None:  # placement left to the caller (Accelerate)
+            device, resident = None, False
+        else:
+            device = torch.device(self.device)
+            resident = self._is_resident(base, device)
         if resident:
             tensors, y = base.on_device(device)
             where = device
@@ -204,7 +207,7 @@ class DeviceLoader:
                 idx = order[start:stop]
                 xb = {k: v.index_select(0, idx) for k, v in tensors.items()}
                 yb = None if y is None else y.index_select(0, idx)
-            if not resident:
+            if not resident and device is not None:
                 xb = {k: v.to(device, non_blocking=True) for k, v in xb.items()}
                 yb = None if yb is None else yb.to(device, non_blocking=True)
             yield xb, yb
