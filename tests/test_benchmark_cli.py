@@ -86,6 +86,21 @@ def test_deep_methods_run_on_the_mlp():
     assert set(result.predictions) == set(methods)
 
 
+@pytest.mark.parametrize("scale", ["standard", 5.0])
+def test_balanced_mse_starts_at_a_tenth_of_the_training_label_std(scale):
+    # one label unit on targets scaled to [0, 1] made the loss stretch the predictions
+    from skdir.benchmark._deep import DeepModel
+    from skdir.benchmark._methods import build_method
+    from skdir.estimators import DeepRegressor
+
+    data = load_benchmark_data("abalone", 0)
+    model = DeepModel(DeepRegressor(), bins=data.bins, target_scale=scale)
+    built = build_method("balanced-mse", model, data)
+    std = 1.0 if scale == "standard" else np.std(data.y_train) / scale
+    assert built.net.loss == "balanced_mse"
+    assert built.net.get_params()["criterion__init_noise_sigma"] == pytest.approx(0.1 * std)
+
+
 def test_deep_only_methods_refuse_other_models():
     with pytest.raises(ValueError, match="use a deep model"):
         run_benchmark(methods=["fds"], model="hgb", seeds=[0], progress=False)
