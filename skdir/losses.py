@@ -251,7 +251,12 @@ class BalancedMSELoss(WeightedLoss):
     Parameters
     ----------
     init_noise_sigma : float, default=1.0
-        Initial noise scale ``s``, in label units.
+        Initial noise scale ``s``, in the units the network is trained on.
+        Start small against the spread of those labels, about a tenth of
+        their standard deviation (Ren et al.'s 1.0 on ages): a scale large
+        against that spread makes the loss reward predictions stretched far
+        beyond the label range (on STS-B-DIR scores / 5, 1.0 gave a test MSE
+        of 18.5 against 1.08 for the plain MSE).
 
     Attributes
     ----------
