@@ -74,6 +74,7 @@ def _balanced_mse(model, data, seed):
     return _deep(net__loss="balanced_mse",
                  net__criterion__init_noise_sigma=0.1 * std)(model, data, seed)
 
+
 #: Method name -> (description, builder(model, data, seed) -> estimator).
 METHODS = {
     "vanilla": ("plain training", lambda model, data, seed: model),
