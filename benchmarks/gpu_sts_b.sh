@@ -14,8 +14,9 @@
 #   run(command="bash benchmarks/gpu_checks.sh; BUDGET_S=280 bash benchmarks/gpu_sts_b.sh",
 #       carry=[".whl", ".gpu_text"], timeout_s=560)
 #
-# DEVICE, HIDDEN and EPOCHS override the device (cuda), hidden size (1500) and
-# training length (the model's default) for a smoke run elsewhere.
+# METHODS picks other methods (e.g. sqrt_inv,lds,fds,focal-r,rrt,denseweight,
+# balanced-mse); DEVICE, HIDDEN and EPOCHS override the device (cuda), hidden
+# size (1500) and training length (the model's default) for a smoke run.
 # Output under $OUT: sts_b_gpu_records.csv (one row per seed and method, the
 # columns of records.csv) and sts_b_gpu.log (the printed tables).
 set -u
@@ -25,6 +26,7 @@ BUDGET_S=${BUDGET_S:-300}
 SEEDS=${SEEDS:-0 1 2 3 4}
 DEVICE=${DEVICE:-cuda}
 HIDDEN=${HIDDEN:-1500}
+METHODS=${METHODS:-vanilla,inv+lds,inv+lds+fds}
 EXTRA=()
 [[ -n ${EPOCHS:-} ]] && EXTRA=(--epochs "$EPOCHS")
 mkdir -p "$OUT"
@@ -51,7 +53,7 @@ for s in $SEEDS; do
     echo "== seed $s"
     timeout "$left" "$PY" -m skdir benchmark --quiet --dataset sts_b --model bilstm \
         --model-param hidden_size="$HIDDEN" --device "$DEVICE" --seeds "$s," "${EXTRA[@]}" \
-        --methods vanilla,inv+lds,inv+lds+fds --no-plots --out "$work/s$s" || break
+        --methods "$METHODS" --no-plots --out "$work/s$s" || break
     last=$((SECONDS - t0))
     echo "== seed $s took ${last} s"
 done 2>&1 | tee "$OUT/sts_b_gpu.log"
