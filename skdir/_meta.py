@@ -8,6 +8,7 @@ prediction.
 
 import inspect
 
+from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
@@ -112,11 +113,10 @@ class RegressorWrapperMixin:
 
     _features_from = "regressor_"
 
-    @staticmethod
-    def _require_y(estimator, y):
+    def _require_y(self, y):
         if y is None:
             raise ValueError(
-                f"This {type(estimator).__name__} estimator requires y to be passed, "
+                f"This {type(self).__name__} estimator requires y to be passed, "
                 "but the target y is None."
             )
 
@@ -165,8 +165,6 @@ class RegressorWrapperMixin:
         routing : MetadataRouter
             The routing information.
         """
-        from sklearn.base import clone
-
         regressor = self.regressor
         if _routing_enabled():
             regressor = _request_weights(clone(regressor))

@@ -114,7 +114,7 @@ class ReweightedRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMi
         self : object
             The fitted wrapper.
         """
-        self._require_y(self, y)
+        self._require_y(y)
         y = check_labels(y)
         check_consistent_length(X, y)
         regressor = clone(self.regressor)

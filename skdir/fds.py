@@ -466,6 +466,10 @@ class FDS(nn.Module):
         self.calibration[:, 0] = 1.0
         self.epoch = 0
         self.n_updates = 0
+        self.discard_epoch()
+
+    def discard_epoch(self):
+        """Drop the sums gathered so far in the current epoch (nothing is folded in)."""
         self._acc = None
 
     def get_extra_state(self):

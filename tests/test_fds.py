@@ -292,3 +292,16 @@ def test_reset_statistics_returns_to_a_fresh_layer():
     _one_epoch(fds, z, bins)
     _one_epoch(fresh, z, bins)
     assert torch.equal(fds.running_mean, fresh.running_mean)
+
+
+def test_discard_epoch_drops_only_the_current_epoch():
+    z, bins = _data()
+    fds, reference = _layer(), _layer()
+    _one_epoch(fds, z, bins)
+    _one_epoch(reference, z, bins)
+    fds.accumulate(torch.as_tensor(z[:64] * 10, dtype=torch.float32), torch.as_tensor(bins[:64]))
+    fds.discard_epoch()
+    fds.end_epoch()  # nothing left to fold in
+    assert fds.n_updates == reference.n_updates == 1
+    assert torch.equal(fds.running_mean, reference.running_mean)
+    assert torch.equal(fds.count, reference.count)

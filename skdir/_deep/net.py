@@ -56,7 +56,7 @@ class DIRNet(nn.Module):
         if self.fds is not None:
             # frozen features: the FDS statistics stay those of training
             self.fds.frozen = frozen
-            self.fds._acc = None
+            self.fds.discard_epoch()
         return self.train(self.training)
 
     def train(self, mode=True):

@@ -110,7 +110,7 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
         self : object
             The fitted wrapper.
         """
-        self._require_y(self, y)
+        self._require_y(y)
         n_samples = _num_samples(X)
         if _routing_enabled():
             routed = process_routing(self, "fit", **fit_params)
