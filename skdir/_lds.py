@@ -1,13 +1,12 @@
 """Label distribution smoothing (LDS), Yang et al., ICML 2021."""
 
-from numbers import Integral, Real
-
 import numpy as np
 from scipy.ndimage import convolve1d
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 
-from ._binning import assign_bins, bin_edges
-from ._kernels import KERNELS, check_window_params, kernel_window
+from ._binning import assign_bins, bin_edges, warn_if_crowded
+from ._constraints import BINS, WINDOW
+from ._kernels import check_window_params, kernel_window
 from ._weighter import BaseWeighter
 
 __all__ = ["LDS", "lds_weights"]
@@ -41,14 +40,18 @@ class LDS(BaseWeighter):
 
     Parameters
     ----------
-    bins : 'auto', int or array-like, default='auto'
+    bins : {'auto', 'log'}, int or array-like, default='auto'
         How labels are binned. ``'auto'``: integer-valued labels spanning at
         most 200 integers get one bin ``[k, k + 1)`` per integer; other labels
-        get 50 equal-width bins over their range. An int gives that many
-        equal-width bins over the range; an array
-        gives explicit increasing edges. A label on an edge belongs to the
-        bin starting there; labels outside the fitted range take the nearest
-        edge bin.
+        get 50 equal-width bins over their range (with a warning when one of
+        them holds more than half of the labels). ``'log'``, for skewed
+        non-negative targets (prices, counts): 50 bins of equal width on a
+        log scale, ``log(y + c)`` with ``c`` 0 for positive labels and the
+        smallest positive label when there are zeros; integer labels get
+        integer edges. An int gives that many equal-width bins over the
+        range; an array gives explicit increasing edges. A label on an edge
+        belongs to the bin starting there; labels outside the fitted range
+        take the nearest edge bin. See the user guide, "Choosing bins".
     kernel : {'gaussian', 'triang', 'laplace'} or None, default='gaussian'
         Smoothing kernel; None means no smoothing (plain inverse or
         square-root-inverse frequency weights).
@@ -114,11 +117,8 @@ class LDS(BaseWeighter):
     """
 
     _parameter_constraints = {
-        "bins": [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left"),
-                 "array-like"],
-        "kernel": [StrOptions(set(KERNELS)), None],
-        "ks": [Interval(Integral, 1, None, closed="left")],
-        "sigma": [Interval(Real, 0, None, closed="neither")],
+        "bins": BINS,
+        **WINDOW,
         "reweight": [StrOptions({"sqrt_inv", "inverse"})],
         "count_clip": [tuple, list, None],
     }
@@ -149,6 +149,7 @@ class LDS(BaseWeighter):
         edges = bin_edges(support, self.bins)
         idx = assign_bins(y, edges)
         counts = np.bincount(idx, weights=sample_weight, minlength=edges.size - 1)
+        warn_if_crowded(counts, edges, self.bins)
 
         values = counts if count_clip is None else np.clip(counts, *count_clip)
         if self.reweight == "sqrt_inv":
@@ -193,7 +194,7 @@ def lds_weights(
     ----------
     y : array-like of shape (n_samples,)
         Training labels.
-    bins : 'auto', int or array-like, default='auto'
+    bins : {'auto', 'log'}, int or array-like, default='auto'
         Binning of the labels.
     kernel : {'gaussian', 'triang', 'laplace'} or None, default='gaussian'
         Smoothing kernel, None for none.

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._binning import assign_bins, bin_edges, check_labels
+from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
 
 __all__ = ["REGIONS", "LabelDistribution", "shot_regions", "training_distribution"]
 
@@ -99,7 +99,7 @@ def shot_regions(y, distribution, *, bins=None, many_shot_threshold=100,
         Validated labels to classify.
     distribution : LabelDistribution
         Training labels.
-    bins : None, int or array-like, default=None
+    bins : None, {'auto', 'log'}, int or array-like, default=None
         Binning; None bins as ``LDS(bins='auto')`` does on the training labels.
     many_shot_threshold, few_shot_threshold : float
         Count thresholds.
@@ -115,9 +115,11 @@ def shot_regions(y, distribution, *, bins=None, many_shot_threshold=100,
             f"few_shot_threshold={few_shot_threshold!r} and "
             f"many_shot_threshold={many_shot_threshold!r}."
         )
-    edges = bin_edges(distribution.values, "auto" if bins is None else bins,
-                      label_name="y_train")
-    count = distribution.bin_counts(edges)[assign_bins(y, edges)]
+    bins = "auto" if bins is None else bins
+    edges = bin_edges(distribution.values, bins, label_name="y_train")
+    per_bin = distribution.bin_counts(edges)
+    warn_if_crowded(per_bin, edges, bins)
+    count = per_bin[assign_bins(y, edges)]
     count[(y < distribution.values[0]) | (y > distribution.values[-1])] = 0
     return np.where(count > many_shot_threshold, 0,
                     np.where(count < few_shot_threshold, 2, 1))

@@ -45,11 +45,17 @@ from skorch.dataset import get_len, unpack_data  # noqa: E402
 from skorch.utils import to_tensor  # noqa: E402
 from torch import nn  # noqa: E402
 
-from ._binning import assign_bins, bin_edges, check_labels, check_not_constant  # noqa: E402
+from ._binning import (  # noqa: E402
+    assign_bins,
+    bin_edges,
+    check_labels,
+    check_not_constant,
+    warn_if_crowded,
+)
 from ._deep.data import ArrayDataset, DeviceLoader, as_tensor, resolve_device  # noqa: E402
 from ._deep.mlp import ACTIVATIONS, MLP  # noqa: E402
 from ._deep.net import DIRNet, feature_width  # noqa: E402
-from ._kernels import KERNELS  # noqa: E402
+from ._constraints import BINS, KERNEL, KS, SIGMA  # noqa: E402
 from ._shots import LabelDistribution  # noqa: E402
 from ._weighter import combined_weights  # noqa: E402
 from .fds import FDS, UPDATE_MODES, check_fds_params  # noqa: E402
@@ -137,7 +143,7 @@ class DeepRegressor(NeuralNetRegressor):
         training forward passes; ``'epoch'`` runs the paper's extra no-grad
         pass over the training set after every epoch (see the user guide
         for how the two compare).
-    fds__bins : 'auto', int or array-like, default='auto'
+    fds__bins : {'auto', 'log'}, int or array-like, default='auto'
         Binning of the training labels, as for :class:`skdir.reweight.LDS`
         (the same bins for the same labels).
     loss : str, nn.Module class or instance, default='mse'
@@ -235,16 +241,15 @@ class DeepRegressor(NeuralNetRegressor):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "batch_norm": ["boolean"],
         "fds": ["boolean"],
-        "fds__kernel": [StrOptions(set(KERNELS))],
-        "fds__ks": [Interval(Integral, 1, None, closed="left")],
-        "fds__sigma": [Interval(Real, 0, None, closed="neither")],
+        "fds__kernel": KERNEL,
+        "fds__ks": KS,
+        "fds__sigma": SIGMA,
         "fds__momentum": [Interval(Real, 0, 1, closed="left"), None],
         "fds__clip": [tuple, list],
         "fds__start_update": [Interval(Integral, 0, None, closed="left")],
         "fds__start_smooth": [Interval(Integral, 0, None, closed="left")],
         "fds__update": [StrOptions(set(UPDATE_MODES))],
-        "fds__bins": [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left"),
-                      "array-like"],
+        "fds__bins": BINS,
         "loss": [StrOptions(set(LOSSES)), callable],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "max_epochs": [Interval(Integral, 0, None, closed="left")],
@@ -550,7 +555,11 @@ class DeepRegressor(NeuralNetRegressor):
                                 "y_mean": _label_mean(y, sw)}
         edges = getattr(self, "fds_bin_edges_", None)
         if edges is not None:
-            tensors["fds_bins"] = torch.from_numpy(assign_bins(y, edges).astype(np.int64))
+            idx = assign_bins(y, edges)
+            if reset:
+                warn_if_crowded(np.bincount(idx, minlength=edges.size - 1), edges,
+                                self.fds__bins, name="fds__bins")
+            tensors["fds_bins"] = torch.from_numpy(idx.astype(np.int64))
         return ArrayDataset(tensors, y=torch.from_numpy(y.astype(np.float32)))
 
     def get_iterator(self, dataset, training=False):

@@ -248,7 +248,7 @@ class FDS(nn.Module):
             Training labels.
         n_features : int
             Feature width.
-        bins : 'auto', int or array-like, default='auto'
+        bins : {'auto', 'log'}, int or array-like, default='auto'
             As for :class:`skdir.reweight.LDS`.
         **kwargs : dict
             Other parameters of :class:`FDS`.

@@ -11,7 +11,7 @@ below ``few_shot_threshold`` (20), medium-shot otherwise (Yang et al., 2021).
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length
 
 from ._binning import assign_bins, bin_edges, check_labels
+from ._constraints import BINS_OR_NONE
 from ._shots import REGIONS, LabelDistribution, shot_regions, training_distribution
 
 __all__ = [
@@ -35,7 +36,6 @@ _SCORES = ("pearson", "spearman")
 _SHOTS = ("all",) + REGIONS
 #: Below this many samples the two rankings run one after the other.
 _PARALLEL_RANKS_MIN = 200_000
-_BINS = [None, StrOptions({"auto"}), Interval(Integral, 2, None, closed="left"), "array-like"]
 
 
 def _check_pair(y_true, y_pred):
@@ -190,7 +190,7 @@ def _region_table(y_true, y_pred, regions, w):
         "y_true": ["array-like"],
         "y_pred": ["array-like"],
         "y_train": ["array-like", LabelDistribution],
-        "bins": _BINS,
+        "bins": BINS_OR_NONE,
         "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
         "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
         "sample_weight": ["array-like", None],
@@ -218,7 +218,7 @@ def shot_metrics(
     y_train : array-like of shape (n_train,) or LabelDistribution
         Training labels (or a fitted estimator's ``label_distribution_``):
         the counts that decide each test sample's region.
-    bins : None, 'auto', int or array-like, default=None
+    bins : None, {'auto', 'log'}, int or array-like, default=None
         Binning of the labels; None (or 'auto') bins as ``LDS(bins='auto')``
         does on ``y_train`` (one bin per integer for integer labels).
     many_shot_threshold : float, default=100
@@ -313,7 +313,7 @@ def _shot_value(y_true, y_pred, y_train, metric, shot, bins, many, few, sample_w
         "y_train": ["array-like", LabelDistribution],
         "shot": [StrOptions(set(_SHOTS))],
         "metric": [StrOptions(set(_ERRORS))],
-        "bins": _BINS,
+        "bins": BINS_OR_NONE,
         "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
         "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
         "sample_weight": ["array-like", None],
@@ -347,7 +347,7 @@ def shot_error(
     metric : {'mae', 'mse', 'gm'}, default='mae'
         Mean absolute error, mean squared error, or geometric mean of the
         absolute errors.
-    bins : None, int or array-like, default=None
+    bins : None, {'auto', 'log'}, int or array-like, default=None
         Binning; None bins as ``LDS(bins='auto')`` on ``y_train``.
     many_shot_threshold : float, default=100
         Many-shot bins have more training samples than this.
@@ -414,7 +414,7 @@ def geometric_mean_absolute_error(y_true, y_pred, *, sample_weight=None):
 
 
 @validate_params(
-    {"y_true": ["array-like"], "y_pred": ["array-like"], "bins": _BINS,
+    {"y_true": ["array-like"], "y_pred": ["array-like"], "bins": BINS_OR_NONE,
      "sample_weight": ["array-like", None]},
     prefer_skip_nested_validation=True,
 )
@@ -430,7 +430,7 @@ def balanced_mean_absolute_error(y_true, y_pred, *, bins=None, sample_weight=Non
         True labels; their bins are averaged.
     y_pred : array-like of shape (n_samples,)
         Predicted labels.
-    bins : None, int or array-like, default=None
+    bins : None, {'auto', 'log'}, int or array-like, default=None
         Binning of ``y_true``; None bins as ``LDS(bins='auto')`` does.
     sample_weight : array-like of shape (n_samples,), default=None
         Weights within each bin's mean.
@@ -532,7 +532,7 @@ class _ShotScorer:
         "metric": [StrOptions(set(_ERRORS + _SCORES))],
         "shot": [StrOptions(set(_SHOTS))],
         "y_train": ["array-like", LabelDistribution, None],
-        "bins": _BINS,
+        "bins": BINS_OR_NONE,
         "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
         "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
     },
@@ -565,7 +565,7 @@ def make_shot_scorer(
     y_train : array-like, LabelDistribution or None, default=None
         Fixed training labels to define the regions, for estimators that do
         not record theirs.
-    bins : None, int or array-like, default=None
+    bins : None, {'auto', 'log'}, int or array-like, default=None
         Binning; None bins as ``LDS(bins='auto')`` on the training labels.
     many_shot_threshold : float, default=100
         Many-shot bins have more training samples than this.

@@ -11,10 +11,11 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_consistent_length
 
-from ._binning import assign_bins, bin_edges, check_labels
+from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
+from ._constraints import BINS
 
 __all__ = ["dir_split", "dir_train_test_split"]
 
@@ -25,8 +26,7 @@ __all__ = ["dir_split", "dir_train_test_split"]
         "n_per_bin": [Interval(Integral, 1, None, closed="left")],
         "max_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_held_out": [Interval(Integral, 1, None, closed="left")],
-        "bins": [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left"),
-                 "array-like"],
+        "bins": BINS,
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=True,
@@ -53,7 +53,7 @@ def dir_split(y, *, n_per_bin=30, max_fraction=1 / 3, n_held_out=1, bins="auto",
         ``n_held_out`` sets, ``n_held_out * max_fraction`` must be below 1.
     n_held_out : int, default=1
         Number of held-out sets (1: test; 2: validation and test).
-    bins : 'auto', int or array-like, default='auto'
+    bins : {'auto', 'log'}, int or array-like, default='auto'
         Binning, as for :class:`~skdir.reweight.LDS`.
     random_state : int, RandomState instance or None, default=None
         Seed of the draw.
@@ -81,9 +81,11 @@ def dir_split(y, *, n_per_bin=30, max_fraction=1 / 3, n_held_out=1, bins="auto",
         )
     y = check_labels(y)
     rng = check_random_state(random_state)
-    idx = assign_bins(y, bin_edges(y, bins))
+    edges = bin_edges(y, bins)
+    idx = assign_bins(y, edges)
     n_bins = int(idx.max()) + 1
     count = np.bincount(idx, minlength=n_bins)
+    warn_if_crowded(np.bincount(idx, minlength=edges.size - 1), edges, bins)
     take = np.minimum(np.floor(count * max_fraction + 1e-9).astype(np.intp), n_per_bin)
 
     # Shuffle, then stable-sort by bin: each bin's samples end up contiguous
@@ -119,7 +121,7 @@ def dir_train_test_split(*arrays, y, n_per_bin=30, max_fraction=1 / 3, bins="aut
         Most test samples from one bin.
     max_fraction : float, default=1/3
         Most of a bin's samples that go to test.
-    bins : 'auto', int or array-like, default='auto'
+    bins : {'auto', 'log'}, int or array-like, default='auto'
         Binning, as for :class:`~skdir.reweight.LDS`.
     random_state : int, RandomState instance or None, default=None
         Seed of the draw.

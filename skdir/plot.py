@@ -130,7 +130,7 @@ def plot_error_along_target(y_true, predictions, *, y_train=None, bins=None, ax=
     y_train : array-like of shape (n_train,), default=None
         Training labels; when given, their histogram is drawn on a second
         axis, so errors can be read against how often each label was seen.
-    bins : None, int or array-like, default=None
+    bins : None, {'auto', 'log'}, int or array-like, default=None
         Binning; None bins as ``LDS(bins='auto')`` does on ``y_true``.
     ax : matplotlib Axes, default=None
         Axes to draw on; a new figure when None.

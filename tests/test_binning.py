@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -119,3 +121,74 @@ def test_equal_width_fast_path_equals_searchsorted(y, kind):
     flagged = assign_bins(y, edges, clip=False)
     assert np.all(flagged[y < edges[0] - tol] == -1)
     assert np.all(flagged[y > edges[-1] + tol] == edges.size - 1)
+
+
+# ------------------------------------------------------------------ bins='log'
+def test_log_bins_are_equal_width_on_a_log_scale():
+    y = np.array([2.5, 40.0, 7.1, 1000.0])
+    edges = bin_edges(y, "log")
+    assert edges.size == AUTO_N_BINS + 1
+    np.testing.assert_allclose(edges[[0, -1]], [2.5, 1000.0])
+    np.testing.assert_allclose(np.diff(np.log(edges)), np.log(1000.0 / 2.5) / AUTO_N_BINS)
+
+
+def test_log_bins_take_zeros_with_the_smallest_positive_label_as_offset():
+    y = np.array([0.0, 0.0, 0.02, 0.5, 30.0])
+    edges = bin_edges(y, "log")
+    np.testing.assert_allclose(edges[[0, -1]], [0.0, 30.0])
+    np.testing.assert_allclose(np.diff(np.log(edges + 0.02)), np.log(30.02 / 0.02) / AUTO_N_BINS)
+    idx = assign_bins(y, edges)
+    assert idx[0] == idx[1] == 0 and idx[2] > 0  # zeros have a bin of their own
+
+
+def test_log_bins_of_integer_labels_have_integer_edges_and_no_empty_gaps():
+    y = np.r_[np.zeros(50), np.arange(1, 978)]  # counts with zeros, like rentals
+    edges = bin_edges(y, "log")
+    assert np.all(edges == np.round(edges))
+    assert edges[0] == 0 and edges[-1] == 978  # the last bin closes at max + 1
+    np.testing.assert_array_equal(edges[:8], np.arange(8))  # one bin per low count
+    counts = np.bincount(assign_bins(y, edges), minlength=edges.size - 1)
+    assert counts.min() >= 1  # every bin holds at least one integer label
+    assert edges.size - 1 <= AUTO_N_BINS
+
+
+def test_log_bins_refuse_negative_labels():
+    with pytest.raises(ValueError, match=r"bins='log' needs non-negative labels; y has a "
+                                         r"minimum of -1.0"):
+        bin_edges(np.array([-1.0, 2.0, 5.0]), "log")
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.integers(2, 60),
+              elements=st.floats(0, 1e6) | st.integers(0, 5000).map(float)))
+def test_log_bins_hold_every_label(y):
+    if np.ptp(y) == 0:
+        return
+    edges = bin_edges(y, "log")
+    assert np.all(np.diff(edges) > 0)
+    idx = assign_bins(y, edges, clip=False)
+    assert idx.min() >= 0 and idx.max() < edges.size - 1
+
+
+# ------------------------------------------------------ crowded 'auto' bins
+def test_crowded_auto_bins_suggest_log_once():
+    from skdir.reweight import LDS
+
+    y = np.random.RandomState(0).lognormal(4.0, 1.3, size=2000)  # a price-like tail
+    with pytest.warns(UserWarning, match=r"bins='auto' put more than half of the labels "
+                                         r"into one of its 50 equal-width bins.*bins='log'"):
+        LDS().fit(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LDS().fit(y)  # once per session
+        LDS(bins="log").fit(y)
+
+
+@pytest.mark.parametrize("y", [np.r_[np.zeros(900), np.arange(1, 101)],  # one per integer
+                               np.linspace(0.0, 1.0, 500)])  # spread out
+def test_no_crowding_warning_where_bins_cannot_or_need_not_be_split(y):
+    from skdir.reweight import LDS
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LDS().fit(y)

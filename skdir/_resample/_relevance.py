@@ -13,7 +13,7 @@ resample the two kinds differently (Torgo et al., 2013; Branco et al., 2017).
   scaled so that the most frequent label has relevance 0.
 """
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
@@ -21,7 +21,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._binning import assign_bins, check_labels, check_not_constant
-from .._kernels import KERNELS
+from .._constraints import BINS, WINDOW
 from .._lds import LDS
 
 __all__ = [
@@ -369,7 +369,7 @@ class DensityRelevance(BaseRelevance):
 
     Parameters
     ----------
-    bins : 'auto', int or array-like, default='auto'
+    bins : {'auto', 'log'}, int or array-like, default='auto'
         Binning of the labels, as for :class:`~skdir.reweight.LDS`.
     kernel : {'gaussian', 'triang', 'laplace'} or None, default='gaussian'
         Smoothing kernel; None for none.
@@ -395,11 +395,8 @@ class DensityRelevance(BaseRelevance):
     """
 
     _parameter_constraints = {
-        "bins": [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left"),
-                 "array-like"],
-        "kernel": [StrOptions(set(KERNELS)), None],
-        "ks": [Interval(Integral, 1, None, closed="left")],
-        "sigma": [Interval(Real, 0, None, closed="neither")],
+        "bins": BINS,
+        **WINDOW,
     }
 
     def __init__(self, *, bins="auto", kernel="gaussian", ks=5, sigma=2.0):
