@@ -1,4 +1,10 @@
-"""Train/validation/test splits in the style of the DIR benchmarks.
+"""Splits and cross-validation for imbalanced regression.
+
+- :class:`BinStratifiedKFold` and :class:`RepeatedBinStratifiedKFold`: CV
+  folds that spread every target bin, the rare ones included, over the
+  folds, so that shot scorers have test samples in every region;
+- :func:`dir_split` and :func:`dir_train_test_split`: held-out sets
+  balanced over target bins, as in the DIR benchmarks.
 
 Yang et al. (2021) evaluate on test sets that are *balanced* over the label
 range while the training set keeps its natural skew, so that rare labels
@@ -16,8 +22,14 @@ from sklearn.utils.validation import check_consistent_length
 
 from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
 from ._constraints import BINS
+from ._splitters import BinStratifiedKFold, RepeatedBinStratifiedKFold
 
-__all__ = ["dir_split", "dir_train_test_split"]
+__all__ = [
+    "BinStratifiedKFold",
+    "RepeatedBinStratifiedKFold",
+    "dir_split",
+    "dir_train_test_split",
+]
 
 
 @validate_params(

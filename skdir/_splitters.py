@@ -1,0 +1,280 @@
+"""Cross-validation folds that spread every target bin over the folds.
+
+A shot scorer needs test samples in the region it scores. Plain ``KFold``
+on a skewed target can leave a fold without a single few-shot test sample
+(on bike sharing's training split, unshuffled ``KFold(3)`` does): that
+fold's score is NaN for every candidate, and a grid search then ranks
+nothing. :class:`BinStratifiedKFold` deals the samples of every target bin
+over the folds, the rarest bins first, so that every fold's test set holds
+samples of every shot region the data allow.
+"""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.model_selection import BaseCrossValidator
+from sklearn.utils import check_random_state, indexable
+from sklearn.utils._param_validation import Interval, validate_parameter_constraints
+from sklearn.utils.validation import check_consistent_length
+
+from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
+from ._constraints import BINS
+
+__all__ = ["BinStratifiedKFold", "RepeatedBinStratifiedKFold"]
+
+_N_SPLITS = [Interval(Integral, 2, None, closed="left")]
+
+
+def _bin_codes(y, bins):
+    """Bin of every label, and the number of bins."""
+    edges = bin_edges(y, bins)
+    idx = assign_bins(y, edges)
+    warn_if_crowded(np.bincount(idx, minlength=edges.size - 1), edges, bins)
+    return idx, edges.size - 1
+
+
+def _deal_folds(idx, n_bins, n_splits, rng):
+    """Fold of every sample: bins dealt out round-robin, the rarest bins first.
+
+    The samples are ordered by their bin's size (rarest first), bin by bin,
+    and the i-th sample goes to fold ``i % n_splits``. So every bin is
+    spread as evenly as possible (its share per fold differs by at most
+    one), the rare bins, which together form the few-shot region, are dealt
+    in one run (whenever they hold ``n_splits`` samples or more, every fold
+    gets one), and the fold sizes differ by at most one. Ordering by size
+    makes the argument hold for any count thresholds: a bin's training
+    count in every fold grows with its size, so each shot region is a run
+    of consecutive bins in this order. ``rng`` None keeps the input order
+    within a bin and the fold numbering; otherwise both are drawn at random.
+    """
+    n = idx.shape[0]
+    size = np.bincount(idx, minlength=n_bins)
+    if rng is None:
+        within, bin_rank = np.arange(n), np.lexsort((np.arange(n_bins), size))
+    else:
+        within, bin_rank = rng.permutation(n), np.lexsort((rng.permutation(n_bins), size))
+    rank_of_bin = np.empty(n_bins, dtype=np.intp)
+    rank_of_bin[bin_rank] = np.arange(n_bins)
+    order = np.lexsort((within, rank_of_bin[idx]))
+    folds = np.empty(n, dtype=np.intp)
+    folds[order] = np.arange(n) % n_splits
+    if rng is not None:
+        folds = rng.permutation(n_splits)[folds]
+    return folds
+
+
+def _validate_params(splitter):
+    params = {name: getattr(splitter, name) for name in splitter._parameter_constraints}
+    validate_parameter_constraints(splitter._parameter_constraints, params,
+                                   caller_name=type(splitter).__name__)
+
+
+def _checked_labels(splitter, X, y, groups):
+    if y is None:
+        raise ValueError(
+            f"{type(splitter).__name__}.split needs the target y: it spreads the "
+            "target bins over the folds."
+        )
+    X, y, groups = indexable(X, y, groups)
+    y = check_labels(y)
+    check_consistent_length(X, y)
+    if splitter.n_splits > y.shape[0]:
+        raise ValueError(
+            f"Cannot have number of splits n_splits={splitter.n_splits} greater than "
+            f"the number of samples: n_samples={y.shape[0]}."
+        )
+    return y
+
+
+class BinStratifiedKFold(BaseCrossValidator):
+    """K-fold cross-validation stratified on target bins, rare bins included.
+
+    Like :class:`~sklearn.model_selection.StratifiedKFold` for a continuous
+    target: the labels are binned (as :class:`~skdir.reweight.LDS` bins
+    them) and the samples of every bin are spread over the folds as evenly
+    as possible. Bins with fewer samples than folds are spread too, the
+    rarest bins first, so the few-shot region of the data reaches every
+    test fold whenever it holds at least ``n_splits`` samples. Use it as
+    the ``cv`` of any search or cross-validation scored by
+    :func:`~skdir.metrics.make_shot_scorer`, with the scorer's ``bins``.
+
+    Parameters
+    ----------
+    n_splits : int, default=5
+        Number of folds, at least 2.
+    bins : {'auto', 'log'}, int or array-like, default='auto'
+        Binning of the labels, as for :class:`~skdir.reweight.LDS`; use the
+        bins of the shot scorer.
+    shuffle : bool, default=True
+        Shuffle the samples within each bin (and the order of equally
+        sized bins, and the fold numbers) before dealing them out. With
+        False, the folds depend on the order of the data only.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the shuffle; only with ``shuffle=True``.
+
+    See Also
+    --------
+    RepeatedBinStratifiedKFold : The same, repeated with new draws.
+    skdir.model_selection.dir_split : A held-out split balanced over bins.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdir.model_selection import BinStratifiedKFold
+    >>> y = np.repeat([1.0, 2.0, 3.0, 4.0], [40, 20, 3, 2])  # 5 rare samples
+    >>> cv = BinStratifiedKFold(n_splits=5, random_state=0)
+    >>> [int(np.sum(y[test] >= 3)) for _, test in cv.split(np.zeros((65, 1)), y)]
+    [1, 1, 1, 1, 1]
+    >>> cv.get_n_splits()
+    5
+    """
+
+    _parameter_constraints = {
+        "n_splits": _N_SPLITS,
+        "bins": BINS,
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, n_splits=5, *, bins="auto", shuffle=True, random_state=None):
+        self.n_splits = n_splits
+        self.bins = bins
+        self.shuffle = shuffle
+        self.random_state = random_state
+
+    def _validate(self):
+        _validate_params(self)
+        if not self.shuffle and self.random_state is not None:
+            raise ValueError(
+                "Setting a random_state has no effect since shuffle is False. You should "
+                "leave random_state to its default (None), or set shuffle=True."
+            )
+
+    def split(self, X, y, groups=None):
+        """Generate indices to split data into training and test set.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; only its length is used.
+        y : array-like of shape (n_samples,)
+            Target labels, binned to stratify on.
+        groups : object
+            Ignored, for API compatibility.
+
+        Yields
+        ------
+        train : ndarray
+            Training indices of the split.
+        test : ndarray
+            Test indices of the split.
+        """
+        self._validate()
+        y = _checked_labels(self, X, y, groups)
+        idx, n_bins = _bin_codes(y, self.bins)
+        rng = check_random_state(self.random_state) if self.shuffle else None
+        folds = _deal_folds(idx, n_bins, self.n_splits, rng)
+        for k in range(self.n_splits):
+            yield np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        """Number of splits.
+
+        Parameters
+        ----------
+        X, y, groups : object
+            Ignored, for API compatibility.
+
+        Returns
+        -------
+        n_splits : int
+            ``n_splits``.
+        """
+        return self.n_splits
+
+
+class RepeatedBinStratifiedKFold(BaseCrossValidator):
+    """:class:`BinStratifiedKFold` repeated ``n_repeats`` times with new draws.
+
+    Repeating the folds averages out the luck of one draw, and gives the
+    spread of a paired difference between two methods over
+    ``n_splits * n_repeats`` splits.
+
+    Parameters
+    ----------
+    n_splits : int, default=5
+        Number of folds of each repetition, at least 2.
+    n_repeats : int, default=10
+        Number of repetitions.
+    bins : {'auto', 'log'}, int or array-like, default='auto'
+        Binning of the labels, as for :class:`~skdir.reweight.LDS`.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draws (each repetition shuffles anew).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdir.model_selection import RepeatedBinStratifiedKFold
+    >>> y = np.repeat([1.0, 2.0, 3.0], [30, 12, 3])
+    >>> cv = RepeatedBinStratifiedKFold(n_splits=3, n_repeats=2, random_state=0)
+    >>> cv.get_n_splits()
+    6
+    >>> [int(np.sum(y[test] == 3)) for _, test in cv.split(np.zeros((45, 1)), y)]
+    [1, 1, 1, 1, 1, 1]
+    """
+
+    _parameter_constraints = {
+        "n_splits": _N_SPLITS,
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "bins": BINS,
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, n_splits=5, *, n_repeats=10, bins="auto", random_state=None):
+        self.n_splits = n_splits
+        self.n_repeats = n_repeats
+        self.bins = bins
+        self.random_state = random_state
+
+    def split(self, X, y, groups=None):
+        """Generate indices to split data into training and test set.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; only its length is used.
+        y : array-like of shape (n_samples,)
+            Target labels, binned to stratify on.
+        groups : object
+            Ignored, for API compatibility.
+
+        Yields
+        ------
+        train : ndarray
+            Training indices of the split.
+        test : ndarray
+            Test indices of the split.
+        """
+        _validate_params(self)
+        y = _checked_labels(self, X, y, groups)
+        idx, n_bins = _bin_codes(y, self.bins)
+        rng = check_random_state(self.random_state)
+        for _ in range(self.n_repeats):
+            folds = _deal_folds(idx, n_bins, self.n_splits, rng)
+            for k in range(self.n_splits):
+                yield np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        """Number of splits: ``n_splits * n_repeats``.
+
+        Parameters
+        ----------
+        X, y, groups : object
+            Ignored, for API compatibility.
+
+        Returns
+        -------
+        n_splits : int
+            The number of splits.
+        """
+        return self.n_splits * self.n_repeats
