@@ -1,7 +1,7 @@
 """A meta-estimator that fits any regressor with label-density sample weights."""
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
-from sklearn.utils._param_validation import HasMethods
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils._tags import get_tags
 from sklearn.utils.metadata_routing import _routing_enabled, process_routing
 from sklearn.utils.validation import check_consistent_length
@@ -43,18 +43,22 @@ class ReweightedRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMi
         Regressor whose ``fit`` accepts ``sample_weight``, or a Pipeline or
         :class:`~sklearn.compose.TransformedTargetRegressor` around one (the
         weights are handed through to it).
-    weighter : estimator or None, default=None
+    weighter : estimator, 'passthrough' or None, default=None
         Object with ``fit_transform(y, sample_weight=None)`` returning one
         weight per label, such as :class:`LDS` or :class:`DenseWeight`.
         None means ``LDS()``; ``set_params(weighter__sigma=...)`` then tunes
-        that ``LDS()``.
+        that ``LDS()``. ``'passthrough'`` is the unweighted baseline: the
+        regressor is fitted as it would be on its own (a ``sample_weight``
+        passed to ``fit`` reaches it unchanged, none is added), and the
+        training labels are still recorded, so the baseline can sit in the
+        same grid as the weightings and be scored by the shot scorers.
 
     Attributes
     ----------
     regressor_ : estimator
         The fitted clone of ``regressor``.
-    weighter_ : estimator
-        The fitted clone of ``weighter``.
+    weighter_ : estimator or None
+        The fitted clone of ``weighter``; None for ``'passthrough'``.
     label_distribution_ : LabelDistribution
         The training labels (distinct values and counts).
     n_features_in_ : int
@@ -80,11 +84,23 @@ class ReweightedRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMi
     (2,)
     >>> model.weighter_.bin_counts_[:3]
     array([55., 82., 31.])
+
+    The unweighted baseline and the weightings in one grid:
+
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from skdir.metrics import make_shot_scorer
+    >>> from skdir.model_selection import BinStratifiedKFold
+    >>> search = GridSearchCV(ReweightedRegressor(Ridge()),
+    ...                       {"weighter": ["passthrough", LDS(), LDS(kernel=None)]},
+    ...                       scoring=make_shot_scorer("mae", shot="few"),
+    ...                       cv=BinStratifiedKFold(3, random_state=0)).fit(X, y)
+    >>> bool(np.isfinite(search.cv_results_["mean_test_score"]).all())
+    True
     """
 
     _parameter_constraints = {
         "regressor": [HasMethods(["fit", "predict"])],
-        "weighter": [HasMethods(["fit_transform"]), None],
+        "weighter": [HasMethods(["fit_transform"]), StrOptions({"passthrough"}), None],
     }
 
     def __init__(self, regressor, *, weighter=None):
@@ -118,21 +134,30 @@ class ReweightedRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMi
         y = check_labels(y)
         check_consistent_length(X, y)
         regressor = clone(self.regressor)
-        if not _accepts_sample_weight(_final_estimator(regressor)):
+        passthrough = isinstance(self.weighter, str)  # 'passthrough', by the constraints
+        if not (passthrough and sample_weight is None) and not _accepts_sample_weight(
+                _final_estimator(regressor)):
             raise TypeError(
                 f"regressor must accept sample_weight in fit: "
                 f"{type(_final_estimator(regressor)).__name__}.fit does not, so it "
                 "cannot be trained with label-density weights."
             )
-        weighter = LDS() if self.weighter is None else clone(self.weighter)
-        weights = combined_weights(weighter, y, sample_weight)
+        if passthrough:
+            weighter, weights = None, sample_weight
+        else:
+            weighter = LDS() if self.weighter is None else clone(self.weighter)
+            weights = combined_weights(weighter, y, sample_weight)
 
         if _routing_enabled():
-            regressor = _request_weights(regressor)
+            if weights is not None:
+                regressor = _request_weights(regressor)
             routed = process_routing(self, "fit", sample_weight=sample_weight, **fit_params)
-            params = {**routed.regressor.fit, "sample_weight": weights}
+            params = dict(routed.regressor.fit)
+            key = "sample_weight"
         else:
-            params = {**fit_params, _sample_weight_key(regressor): weights}
+            params, key = dict(fit_params), _sample_weight_key(regressor)
+        if weights is not None:
+            params[key] = weights
         regressor.fit(X, y, **params)
 
         self.regressor_ = regressor

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.utils.validation import _check_sample_weight
 
 from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
 
@@ -60,7 +61,7 @@ class LabelDistribution:
         """
         y = check_labels(y, name="y_train")
         if sample_weight is not None:
-            y = y[np.asarray(sample_weight) > 0]
+            y = y[_check_sample_weight(sample_weight, y) > 0]
         values, counts = np.unique(y, return_counts=True)
         return cls(values=values, counts=counts)
 

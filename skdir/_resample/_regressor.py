@@ -1,7 +1,7 @@
 """A regressor trained on resampled data, with sample weights that follow the rows."""
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
-from sklearn.utils._param_validation import HasMethods
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils._tags import get_tags
 from sklearn.utils.metadata_routing import _routing_enabled, process_routing
 from sklearn.utils.validation import _num_samples
@@ -42,22 +42,27 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
     regressor : estimator
         Regressor, or Pipeline ending in one. When ``sample_weight`` is
         given, its (final step's) ``fit`` must accept ``sample_weight``.
-    sampler : sampler or None, default=None
+    sampler : sampler, 'passthrough' or None, default=None
         A skdir sampler (``fit_resample`` and ``resample_weights``); None
-        means ``SMOGN()``.
+        means ``SMOGN()``. ``'passthrough'`` is the baseline without
+        resampling: the regressor is fitted on the data as given (with the
+        ``sample_weight`` and fit parameters unchanged), and the training
+        labels are still recorded for the shot scorers.
 
     Attributes
     ----------
-    sampler_ : sampler
-        The fitted clone of ``sampler``.
+    sampler_ : sampler or None
+        The fitted clone of ``sampler``; None for ``'passthrough'``.
     regressor_ : estimator
         The fitted clone of ``regressor``.
     label_distribution_ : LabelDistribution
         The training labels before resampling.
     n_features_in_ : int
-        Number of features seen by the sampler.
+        Number of features seen by the sampler (by the regressor for
+        ``'passthrough'``).
     feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names seen by the sampler, when ``X`` is a DataFrame.
+        Feature names seen by the sampler (the regressor), when ``X`` is a
+        DataFrame.
 
     Examples
     --------
@@ -73,19 +78,25 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
     (2,)
     """
 
-    # the sampler sees X first: its feature count is the wrapper's
-    _features_from = "sampler_"
-
     _parameter_constraints = {
         "regressor": [HasMethods(["fit", "predict"])],
-        "sampler": [HasMethods(["fit_resample", "resample_weights"]), None],
+        "sampler": [HasMethods(["fit_resample", "resample_weights"]),
+                    StrOptions({"passthrough"}), None],
     }
 
     def __init__(self, regressor, *, sampler=None):
         self.regressor = regressor
         self.sampler = sampler
 
+    @property
+    def _features_from(self):
+        # the sampler sees X first: its feature count is the wrapper's
+        return "regressor_" if getattr(self, "sampler_", None) is None else "sampler_"
+
     def _sampler(self):
+        """A fresh sampler, or None for 'passthrough'."""
+        if isinstance(self.sampler, str):  # 'passthrough', by the constraints
+            return None
         return SMOGN() if self.sampler is None else clone(self.sampler)
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -117,16 +128,22 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
             params = dict(routed.regressor.fit)
         else:
             params = dict(fit_params)
+        sampler = self._sampler()
         for name, value in params.items():
-            if hasattr(value, "__len__") and not isinstance(value, str | dict) \
-                    and len(value) == n_samples:
+            if sampler is not None and hasattr(value, "__len__") \
+                    and not isinstance(value, str | dict) and len(value) == n_samples:
                 raise ValueError(
                     f"ResampledRegressor cannot pass the per-sample fit parameter "
                     f"{name!r} to the regressor: the sampler changes the rows and "
                     "only sample_weight is resampled with them."
                 )
-        sampler = self._sampler()
-        X_res, y_res = sampler.fit_resample(X, y)
+        if sampler is None:
+            distribution = LabelDistribution.from_labels(y, sample_weight)
+            X_res, y_res = X, y
+        else:
+            X_res, y_res = sampler.fit_resample(X, y)
+            distribution = (sampler.label_distribution_ if sample_weight is None
+                            else LabelDistribution.from_labels(y, sample_weight))
         regressor = clone(self.regressor)
         if sample_weight is not None:
             if not _accepts_sample_weight(_final_estimator(regressor)):
@@ -135,7 +152,8 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
                     f"{type(_final_estimator(regressor)).__name__}.fit does not "
                     "accept sample_weight."
                 )
-            weights = sampler.resample_weights(sample_weight)
+            weights = (sample_weight if sampler is None
+                       else sampler.resample_weights(sample_weight))
             if _routing_enabled():
                 regressor = _request_weights(regressor)
                 params["sample_weight"] = weights
@@ -144,20 +162,20 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
         regressor.fit(X_res, y_res, **params)
         self.sampler_ = sampler
         self.regressor_ = regressor
-        self.label_distribution_ = (
-            sampler.label_distribution_ if sample_weight is None
-            else LabelDistribution.from_labels(y, sample_weight))
-        if hasattr(sampler, "feature_names_in_"):
-            self.feature_names_in_ = sampler.feature_names_in_
+        self.label_distribution_ = distribution
+        seen_first = regressor if sampler is None else sampler
+        if hasattr(seen_first, "feature_names_in_"):
+            self.feature_names_in_ = seen_first.feature_names_in_
         return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         inner = get_tags(self.regressor)
-        sampler = get_tags(self._sampler()).input_tags
-        tags.input_tags.allow_nan = sampler.allow_nan and inner.input_tags.allow_nan
-        tags.input_tags.sparse = sampler.sparse and inner.input_tags.sparse
-        tags.input_tags.categorical = inner.input_tags.categorical
-        tags.input_tags.string = inner.input_tags.string
-        tags.regressor_tags.poor_score = True
+        sampler = self._sampler()
+        tags.input_tags = inner.input_tags
+        if sampler is not None:
+            sampler_tags = get_tags(sampler).input_tags
+            tags.input_tags.allow_nan = sampler_tags.allow_nan and inner.input_tags.allow_nan
+            tags.input_tags.sparse = sampler_tags.sparse and inner.input_tags.sparse
+        tags.regressor_tags.poor_score = sampler is not None or inner.regressor_tags.poor_score
         return tags
