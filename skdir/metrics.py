@@ -8,6 +8,7 @@ if its training count is above ``many_shot_threshold`` (100), few-shot if
 below ``few_shot_threshold`` (20), medium-shot otherwise (Yang et al., 2021).
 """
 
+import hashlib
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -15,12 +16,14 @@ from numbers import Real
 
 import numpy as np
 import pandas as pd
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length
 
 from ._binning import assign_bins, bin_edges, check_labels
 from ._constraints import BINS_OR_NONE
 from ._shots import REGIONS, LabelDistribution, shot_regions, training_distribution
+from ._warnings import warn_once
 
 __all__ = [
     "LabelDistribution",
@@ -179,7 +182,7 @@ def _region_table(y_true, y_pred, regions, w):
         warnings.warn(
             f"No test sample falls in the {', '.join(empty)}-shot region(s); "
             "their metrics are NaN.",
-            UserWarning,
+            UndefinedMetricWarning,
             stacklevel=4,
         )
     return table
@@ -285,23 +288,29 @@ def _region_value(y_true, y_pred, metric, w):
     return _pearson(y_true, y_pred, w)
 
 
-def _shot_value(y_true, y_pred, y_train, metric, shot, bins, many, few, sample_weight):
+def _warn_empty_region(shot, metric, y_true, distribution):
+    warnings.warn(
+        f"No test sample falls in the {shot}-shot region; its {metric} is NaN.",
+        UndefinedMetricWarning,
+        stacklevel=4,
+    )
+
+
+def _shot_value(y_true, y_pred, y_train, metric, shot, bins, many, few, sample_weight,
+                on_empty=_warn_empty_region):
     w = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
     if shot != "all":
+        distribution = training_distribution(y_train)
         regions = shot_regions(
             y_true,
-            training_distribution(y_train),
+            distribution,
             bins=bins,
             many_shot_threshold=many,
             few_shot_threshold=few,
         )
         mask = regions == REGIONS.index(shot)
         if not mask.any():
-            warnings.warn(
-                f"No test sample falls in the {shot}-shot region; its {metric} is NaN.",
-                UserWarning,
-                stacklevel=4,
-            )
+            on_empty(shot, metric, y_true, distribution)
         y_true, y_pred, w = y_true[mask], y_pred[mask], w[mask]
     return _region_value(y_true, y_pred, metric, w)
 
@@ -515,16 +524,42 @@ class _ShotScorer:
                     f"make_shot_scorer(shot={self.shot!r}) needs the training labels "
                     f"of the fit to tell many- from few-shot test samples, and "
                     f"{type(estimator).__name__} does not record them. Wrap the "
-                    "regressor in skdir.reweight.ReweightedRegressor (or another "
-                    "skdir estimator, which keep label_distribution_), or pass "
+                    "regressor in skdir.reweight.ReweightedRegressor(regressor, "
+                    "weighter='passthrough') to score it unweighted (any skdir "
+                    "estimator keeps label_distribution_), or pass "
                     "make_shot_scorer(..., y_train=training_labels)."
                 )
         y_true, y_pred = _check_pair(y_true, estimator.predict(X))
         value = _shot_value(
             y_true, y_pred, y_train, self.metric, self.shot, self.bins,
             self.many_shot_threshold, self.few_shot_threshold, sample_weight,
+            on_empty=self._warn_empty_fold,
         )
         return self._sign * value
+
+    def _warn_empty_fold(self, shot, metric, y_true, distribution):
+        """One warning per search, not one per fold and candidate.
+
+        A region is empty because of the fold, whatever the candidate, and
+        every fold of a search splits the same labels: training and test
+        labels together are the search's data, which keys the warning.
+        """
+        labels = np.concatenate([distribution.values, y_true])
+        counts = np.concatenate([distribution.counts, np.ones(y_true.shape[0], dtype=np.int64)])
+        values, inverse = np.unique(labels, return_inverse=True)
+        data = hashlib.sha1(values.tobytes() + np.bincount(inverse, counts).tobytes())
+        warn_once(
+            ("empty-region", shot, data.hexdigest()),
+            f"{self!r}: a test fold of {y_true.shape[0]} samples (labels "
+            f"{y_true.min():.4g} to {y_true.max():.4g}) has no {shot}-shot sample (by "
+            f"the training fold's counts), so its {metric} is NaN for every candidate "
+            "and cannot rank them. Split with cv=skdir.model_selection."
+            f"BinStratifiedKFold(bins=...) (the scorer's bins), which spreads every target "
+            f"bin over the folds. (Shown once per search; other folds may lack {shot}-shot "
+            "samples too.)",
+            UndefinedMetricWarning,
+            stacklevel=5,
+        )
 
 
 @validate_params(
@@ -578,8 +613,11 @@ def make_shot_scorer(
         ``scorer(estimator, X, y, sample_weight=None) -> float``, greater is
         better; test sample weights (which ``GridSearchCV.fit(...,
         sample_weight=w)`` passes on in scikit-learn >= 1.9, or with metadata
-        routing) weight the region's mean. NaN (with a warning) when the fold
-        has no test sample in the region.
+        routing) weight the region's mean. NaN when the fold has no test
+        sample in the region, with one ``UndefinedMetricWarning`` per search
+        that names the fold and the fix: split with
+        :class:`~skdir.model_selection.BinStratifiedKFold`, which gives every
+        fold test samples of every region the data allow.
 
     Examples
     --------
@@ -587,13 +625,14 @@ def make_shot_scorer(
     >>> from sklearn.linear_model import Ridge
     >>> from sklearn.model_selection import cross_val_score
     >>> from skdir.metrics import make_shot_scorer
+    >>> from skdir.model_selection import BinStratifiedKFold
     >>> from skdir.reweight import ReweightedRegressor
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(300, 3))
     >>> y = np.round(np.exp(X[:, 0]))  # labels 0..11, most of them 0-2
     >>> scorer = make_shot_scorer("mae", shot="few")
-    >>> scores = cross_val_score(ReweightedRegressor(Ridge()), X, y, cv=3,
-    ...                          scoring=scorer)
+    >>> scores = cross_val_score(ReweightedRegressor(Ridge()), X, y,
+    ...                          cv=BinStratifiedKFold(3, random_state=0), scoring=scorer)
     >>> bool(np.all(scores < 0))
     True
     """

@@ -296,3 +296,49 @@ def test_label_distribution_leaves_out_zero_weight_rows():
     dist = LabelDistribution.from_labels([1, 2, 2, 9], sample_weight=[1, 0.5, 2, 0])
     np.testing.assert_array_equal(dist.values, [1, 2])
     np.testing.assert_array_equal(dist.counts, [1, 2])
+
+
+def test_a_search_without_few_shot_test_samples_warns_once_naming_the_fix():
+    import warnings
+
+    from sklearn.exceptions import UndefinedMetricWarning
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    from skdir.model_selection import BinStratifiedKFold
+    from skdir.reweight import ReweightedRegressor
+
+    # unshuffled KFold: the first third holds only common labels, the rare
+    # ones (5 to 14) are in the other two folds
+    rng = np.random.RandomState(0)
+    common = rng.permutation(np.repeat(np.arange(5.0), 90))
+    y = np.r_[common[:160], rng.permutation(np.r_[common[160:], np.arange(5.0, 15.0)])]
+    X = np.c_[y + rng.normal(size=y.size)]
+    grid = {"regressor__alpha": [0.1, 1.0, 10.0]}
+    search = GridSearchCV(ReweightedRegressor(Ridge(), weighter="passthrough"), grid,
+                          cv=KFold(3), scoring=make_shot_scorer("mae", shot="few"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    ours = [w for w in caught if issubclass(w.category, UndefinedMetricWarning)]
+    assert len(ours) == 1  # 3 candidates, one empty fold each: one warning for the search
+    message = str(ours[0].message)
+    assert "a test fold of 154 samples (labels 0 to 4) has no few-shot sample" in message
+    assert "BinStratifiedKFold" in message
+    assert not [w for w in caught if "Traceback" in str(w.message)]
+    assert np.isnan(search.cv_results_["split0_test_score"]).all()
+
+    # the same search again is the same data: still once; bin-stratified: none
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.set_params(cv=BinStratifiedKFold(3, random_state=0)).fit(X, y)
+    assert not [w for w in caught if issubclass(w.category, UndefinedMetricWarning)]
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+def test_scorer_on_an_estimator_without_training_labels_names_the_baseline():
+    from sklearn.linear_model import Ridge
+
+    X, y = np.arange(40.0).reshape(20, 2), np.arange(20.0)
+    with pytest.raises(ValueError, match=r"weighter='passthrough'"):
+        make_shot_scorer("mae", shot="few")(Ridge().fit(X, y), X, y)
