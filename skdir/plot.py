@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._binning import assign_bins, bin_edges, check_labels
+from ._binning import assign_bins, bin_edges, check_labels, is_log_rule
 from ._shots import REGIONS
 
 __all__ = ["plot_error_along_target", "plot_label_density", "plot_shot_errors"]
@@ -24,6 +24,16 @@ def _axes(ax):
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
     return ax
+
+
+def _label_axis(ax, edges, bins):
+    """A log label axis for log-spaced bins (symlog from 0 when labels start at 0)."""
+    if not is_log_rule(bins):
+        return
+    if edges[0] > 0:
+        ax.set_xscale("log")
+    else:
+        ax.set_xscale("symlog", linthresh=float(edges[1]), linscale=0.5)
 
 
 def plot_label_density(lds, *, ax=None):
@@ -42,7 +52,9 @@ def plot_label_density(lds, *, ax=None):
         The axes, with the empirical density as bars and the effective
         density as a line, both normalised to sum 1 over bins. For
         ``reweight='sqrt_inv'`` the effective density is that of the
-        square-rooted counts, which is what the weights invert.
+        square-rooted counts, which is what the weights invert. With
+        ``bins='log'`` the label axis is logarithmic (symmetric-log from 0
+        when the labels start at 0), so the bins have equal widths.
 
     Examples
     --------
@@ -66,6 +78,7 @@ def plot_label_density(lds, *, ax=None):
     ax.set_xlabel("label")
     ax.set_ylabel("fraction per bin")
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _label_axis(ax, edges, lds.bins)
     return ax
 
 
@@ -131,7 +144,9 @@ def plot_error_along_target(y_true, predictions, *, y_train=None, bins=None, ax=
         Training labels; when given, their histogram is drawn on a second
         axis, so errors can be read against how often each label was seen.
     bins : None, {'auto', 'log'}, int or array-like, default=None
-        Binning; None bins as ``LDS(bins='auto')`` does on ``y_true``.
+        Binning; None bins as ``LDS(bins='auto')`` does on ``y_train`` (on
+        ``y_true`` when ``y_train`` is None). With ``'log'`` the label axis
+        is logarithmic.
     ax : matplotlib Axes, default=None
         Axes to draw on; a new figure when None.
 
@@ -171,5 +186,6 @@ def plot_error_along_target(y_true, predictions, *, y_train=None, bins=None, ax=
         twin.bar(centers, np.bincount(train_idx, minlength=n_bins), width=np.diff(edges),
                  color="tab:gray", alpha=0.2)
         twin.set_ylabel("training samples per bin")
+    _label_axis(ax, edges, bins)
     return ax
 
