@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from skdir.__main__ import main
-from skdir.benchmark import load_benchmark_data, run_benchmark, summarize
+from skdir.benchmark import load_benchmark_data, run_benchmark
 from skdir.datasets import load_abalone
 
 
@@ -20,11 +20,18 @@ def test_seed_zero_is_the_shipped_split():
     assert not np.array_equal(other.y_train, data.y_train)
 
 
+def _values(records, method, region="all", metric="mae"):
+    rows = records.query("method == @method and region == @region and metric == @metric")
+    return rows.sort_values("split")["value"].to_numpy()
+
+
 def test_run_benchmark_pairs_methods_within_a_seed():
     result = run_benchmark(methods=["vanilla", "inv"], seeds=[0, 1], progress=False)
     records = result.records
-    assert set(records["shot"]) == {"all", "many", "medium", "few"}
-    assert len(records) == 2 * 2 * 4
+    assert set(records["region"]) == {"all", "many", "medium", "few"}
+    # 2 seeds x 2 methods x (4 regions x 6 shot metrics + the fit time)
+    assert len(records) == 2 * 2 * (4 * 6 + 1)
+    assert list(records.columns) == ["method", "split", "seed", "region", "metric", "value"]
     # same split within a seed: a method that is vanilla under another name
     # (weights all 1) reproduces vanilla exactly, so methods are paired
     from skdir.benchmark import METHODS
@@ -35,14 +42,16 @@ def test_run_benchmark_pairs_methods_within_a_seed():
     finally:
         del METHODS["_unit"]
     np.testing.assert_array_equal(twin.predictions["vanilla"], twin.predictions["_unit"])
-    by_seed = records.query("shot == 'all' and method == 'vanilla'")["mae"].to_numpy()
+    by_seed = _values(records, "vanilla")
     assert by_seed[0] != by_seed[1]  # another seed, another split
-    mean, std = summarize(records)
-    assert list(mean.index) == ["vanilla", "inv"]
-    assert mean.loc["vanilla", ("mae", "all")] == pytest.approx(
-        records.query("method == 'vanilla' and shot == 'all'")["mae"].mean()
-    )
-    assert (std.to_numpy() >= 0).all()
+    summary = result.summary.set_index(["method", "region", "metric"])
+    assert list(dict.fromkeys(result.summary["method"])) == ["vanilla", "inv"]
+    assert summary.loc[("vanilla", "all", "mae"), "mean"] == pytest.approx(by_seed.mean())
+    # the paired difference is the mean of the per-seed differences
+    diff = _values(records, "inv", "few") - _values(records, "vanilla", "few")
+    assert summary.loc[("inv", "few", "mae"), "diff"] == pytest.approx(diff.mean())
+    assert summary.loc[("inv", "few", "mae"), "diff_std"] == pytest.approx(diff.std(ddof=1))
+    assert np.isnan(summary.loc[("vanilla", "few", "mae"), "diff"])
 
 
 def test_cli_prints_the_table_and_writes_files(tmp_path, capsys):
@@ -51,14 +60,21 @@ def test_cli_prints_the_table_and_writes_files(tmp_path, capsys):
                  "--out", str(out)])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "MAE few" in printed and "lds" in printed
+    assert "MAE by region" in printed and "Paired difference to vanilla" in printed
+    assert "Best per region" in printed and "lds" in printed
+    assert max(len(line) for line in printed.splitlines() if str(out) not in line) <= 100
     for name in ["records.csv", "summary.csv", "summary.json", "summary.md",
                  "label_density.png", "shot_errors.png", "error_along_target.png"]:
         assert (out / name).stat().st_size > 0
     records = pd.read_csv(out / "records.csv")
     assert set(records["method"]) == {"vanilla", "lds"}
+    assert {"split", "seed", "region", "metric", "value"} <= set(records.columns)
     payload = json.loads((out / "summary.json").read_text())
     assert payload["settings"]["seeds"] == [0]
+    versions = payload["settings"]["versions"]
+    assert {"scikit-dir", "scikit-learn", "numpy", "torch"} <= set(versions)
+    assert payload["settings"]["threads"]["cpu_count"] >= 1
+    assert "threadpools" in payload["settings"]["threads"]
     assert "| lds |" in (out / "summary.md").read_text()
 
 
@@ -82,7 +98,7 @@ def test_deep_methods_run_on_the_mlp():
     methods = ["vanilla", "fds", "lds+fds", "rrt", "focal-r", "balanced-mse", "smogn"]
     result = run_benchmark(methods=methods, model="mlp", seeds=[0], model_params={"max_epochs": 1}, progress=False)
     assert list(dict.fromkeys(result.records["method"])) == methods
-    assert np.isfinite(result.records["mae"]).all()
+    assert np.isfinite(result.records.query("metric == 'mae'")["value"]).all()
     assert set(result.predictions) == set(methods)
 
 
@@ -102,8 +118,8 @@ def test_balanced_mse_starts_at_a_tenth_of_the_training_label_std(scale):
 
 
 def test_deep_only_methods_refuse_other_models():
-    with pytest.raises(ValueError, match="use a deep model"):
-        run_benchmark(methods=["fds"], model="hgb", seeds=[0], progress=False)
+    with pytest.raises(ValueError, match=r"methods \['fds'\] change how a network is trained"):
+        run_benchmark(methods=["vanilla", "fds"], model="hgb", seeds=[0], progress=False)
 
 
 def test_deep_model_trains_on_scaled_targets_with_scaled_fds_bins():
@@ -142,6 +158,8 @@ def test_model_params_override_the_training_settings(tmp_path, capsys):
                  "--no-plots", "--out", str(tmp_path)])
     assert code == 0
     assert "max_epochs=1" in capsys.readouterr().out
+    payload = json.loads((tmp_path / "summary.json").read_text())
+    assert payload["settings"]["threads"]["torch_num_threads"] >= 1  # torch was in use
     payload = json.loads((tmp_path / "summary.json").read_text())
     assert payload["settings"]["model_params"] == {"hidden_sizes": [8], "max_epochs": 1}
     with pytest.raises(ValueError, match="model_params for 'mlp' must be among"):

@@ -1,14 +1,17 @@
-"""The DIR benchmark: methods x seeds on a shipped dataset, by shot region.
+"""Methods compared on shared splits, by shot region.
 
-``skdir benchmark`` (or ``python -m skdir benchmark``) runs it from the
-command line; :func:`run_benchmark` and :func:`write_report` from Python.
+``skdir benchmark`` runs them on the DIR splits of a shipped dataset
+(:func:`run_benchmark`), ``skdir compare`` on cross-validation folds of your
+own table (:func:`skdir.model_selection.compare_methods`); both return a
+:class:`MethodComparison` and write the same files (:func:`write_report`).
 """
 
 from ._data import DATASETS, BenchmarkData, load_benchmark_data
 from ._methods import METHODS
 from ._models import MODELS
-from ._report import describe, format_table, summarize, write_report
+from ._report import describe, format_report, write_report
 from ._runner import BenchmarkResult, run_benchmark
+from ._summary import MethodComparison, best_by_region, paired_summary
 
 __all__ = [
     "DATASETS",
@@ -16,10 +19,12 @@ __all__ = [
     "MODELS",
     "BenchmarkData",
     "BenchmarkResult",
+    "MethodComparison",
+    "best_by_region",
     "describe",
-    "format_table",
+    "format_report",
     "load_benchmark_data",
+    "paired_summary",
     "run_benchmark",
-    "summarize",
     "write_report",
 ]

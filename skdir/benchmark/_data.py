@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 from sklearn.utils import _safe_indexing
 
-from ..model_selection import dir_split
+from .._dir_split import dir_split
+from ._table import prepare_features
 
-__all__ = ["BenchmarkData", "DATASETS", "load_benchmark_data"]
+__all__ = ["BenchmarkData", "DATASETS", "DATASET_EXTRAS", "load_benchmark_data"]
 
 
 @dataclass
@@ -19,9 +19,12 @@ class BenchmarkData:
     plots, so that all three agree. ``info`` may hold ``kind`` ('tabular' or
     'text'), ``few_shot_threshold`` (when it is not 20), ``fds_clip`` (FDS
     calibration bounds of the reference code for this dataset),
-    ``relevance_bins`` (when given, the resamplers find rare labels by their
-    smoothed density on these bins: for labels without box-plot extremes) and
-    ``metrics`` (the columns to report).
+    ``many_shot_threshold`` (when it is not 100), ``relevance_bins`` (when
+    given, the resamplers find rare labels by their smoothed density on these
+    bins: for labels without box-plot extremes) and ``metrics`` (the columns
+    to report). ``X_val`` is None where there is no validation split (a
+    cross-validation fold): deep models then train for all their epochs
+    instead of keeping the best validation epoch.
 
     Examples
     --------
@@ -47,13 +50,7 @@ def _tabular(loader):
     # (dir_split(random_state=s)); seed 0 is the split the dataset ships with.
     def load(seed):
         ds = loader(as_frame=True)
-        X = ds.data.copy()
-        for col in X.columns[X.isna().any().to_numpy()]:
-            # the resamplers refuse missing values; a missing category is a
-            # category of its own, for every method alike (hotel_rates' country)
-            if isinstance(X[col].dtype, pd.CategoricalDtype):
-                X[col] = X[col].cat.add_categories("(missing)").fillna("(missing)")
-        ds.data = X
+        ds.data = prepare_features(ds.data)
         y = ds.target.to_numpy(dtype=np.float64)
         parts = dir_split(y, **ds.split_params, random_state=seed)
         X = [_safe_indexing(ds.data, p) for p in parts]
@@ -106,6 +103,8 @@ def _datasets():
 
 #: Dataset name -> function(seed) -> BenchmarkData.
 DATASETS = _datasets()
+#: Extras a dataset needs beyond the base install (tokenizer, sentence encoder).
+DATASET_EXTRAS = {"sts_b": ("text",), "sts_b_embed": ("text",)}
 
 
 def load_benchmark_data(name, seed):

@@ -20,6 +20,8 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from .._binning import bin_edges, check_labels
+
 __all__ = ["DeepModel", "tabular_preprocessor"]
 
 
@@ -67,9 +69,10 @@ class DeepModel(RegressorMixin, BaseEstimator):
     ----------
     net : DeepRegressor
         The network (cloned at fit).
-    bins : array-like
-        Label bin edges of the dataset (label units); FDS and RRT use them,
-        scaled like the target.
+    bins : {'auto', 'log'}, int or array-like
+        Label bins (label units): edges of the dataset, or a rule resolved
+        on the training labels of each fit; FDS and RRT use them, scaled
+        like the target.
     target_scale : 'standard' or float, default='standard'
         'standard' trains on ``(y - mean) / std`` of the training labels; a
         float ``s`` trains on ``y / s`` (STS-B: scores / 5, as the paper).
@@ -121,7 +124,7 @@ class DeepModel(RegressorMixin, BaseEstimator):
             self.preprocessor_ = tabular_preprocessor().fit(X)
         Xn = self._to_net(X)
         yn = (y - self.shift_) / self.scale_
-        scaled_bins = (np.asarray(self.bins, dtype=np.float64) - self.shift_) / self.scale_
+        scaled_bins = (bin_edges(check_labels(y), self.bins) - self.shift_) / self.scale_
 
         net = clone(self.net)
         if net.fds:

@@ -4,7 +4,7 @@ import numpy as np
 
 from ..reweight import LDS, DenseWeight, ReweightedRegressor
 
-__all__ = ["METHODS", "build_method"]
+__all__ = ["METHODS", "build_method", "check_methods"]
 
 
 def _lds(data, reweight):
@@ -32,25 +32,23 @@ def _resampled(sampler_name):
         sampler = getattr(resample, sampler_name)(**params)
         return resample.ResampledRegressor(model, sampler=sampler)
 
+    build.resamples = True  # interpolates rows: needs complete features
     return build
 
 
 def _deep(**params):
-    """A deep-only variant: set parameters of the DeepModel (and its net)."""
+    """A deep-only variant: set parameters of the DeepModel (and its net).
+
+    :func:`check_methods` refuses it for a model that is not a network.
+    """
 
     def build(model, data, seed):
-        from ._models import is_deep
-
-        if not is_deep(model):
-            raise ValueError(
-                "this method changes how a network is trained (FDS, loss, RRT): "
-                "use a deep model (--model mlp, or bilstm for sts_b)."
-            )
         values = {k: (v(data) if callable(v) else v) for k, v in params.items()}
         if values.get("net__fds") and "fds_clip" in data.info:
             values["net__fds__clip"] = data.info["fds_clip"]
         return model.set_params(**values)
 
+    build.deep_only = True
     return build
 
 
@@ -58,7 +56,12 @@ def _then(first, second):
     def build(model, data, seed):
         return second(first(model, data, seed), data, seed)
 
+    build.deep_only = _deep_only(first) or _deep_only(second)
     return build
+
+
+def _deep_only(builder):
+    return getattr(builder, "deep_only", False)
 
 
 _FDS = _deep(net__fds=True)
@@ -73,6 +76,9 @@ def _balanced_mse(model, data, seed):
         std = float(np.std(data.y_train)) / float(model.target_scale)
     return _deep(net__loss="balanced_mse",
                  net__criterion__init_noise_sigma=0.1 * std)(model, data, seed)
+
+
+_balanced_mse.deep_only = True
 
 
 #: Method name -> (description, builder(model, data, seed) -> estimator).
@@ -101,6 +107,40 @@ METHODS = {
     "rrt": ("RRT: retrain the head with SQINV + LDS weights, deep models only",
             _deep(rrt=lambda d: LDS(bins=d.bins))),
 }
+
+
+def check_methods(methods, *, deep):
+    """Refuse, before any fit, method lists that cannot run.
+
+    Parameters
+    ----------
+    methods : sequence of str
+        Names in :data:`METHODS`, each once.
+    deep : bool
+        Whether the base model is a network (FDS, losses and RRT need one).
+
+    Returns
+    -------
+    methods : list of str
+        The methods.
+    """
+    methods = list(methods)
+    if not methods:
+        raise ValueError("methods must name at least one method; got none.")
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise ValueError(f"method must be one of {sorted(METHODS)}; got {unknown}.")
+    twice = sorted({m for m in methods if methods.count(m) > 1})
+    if twice:
+        raise ValueError(f"methods must each be given once; {twice} given more than once.")
+    if not deep:
+        need_net = [m for m in methods if _deep_only(METHODS[m][1])]
+        if need_net:
+            raise ValueError(
+                f"methods {need_net} change how a network is trained (FDS, loss, RRT): "
+                "use a deep model (--model mlp, or bilstm for sts_b)."
+            )
+    return methods
 
 
 def build_method(name, model, data, seed=0):

@@ -2,7 +2,9 @@
 
 from sklearn.ensemble import HistGradientBoostingRegressor
 
-__all__ = ["MODELS", "build_model", "is_deep"]
+from .._extras import require_extras
+
+__all__ = ["MODELS", "build_model", "check_model"]
 
 #: Training length of the deep models, per model (CPU-sized defaults).
 DEEP_SETTINGS = {
@@ -21,7 +23,9 @@ def _hgb(data, seed, device, params):
 def _deep_model(net, data, **kwargs):
     from ._deep import DeepModel
 
-    return DeepModel(net, bins=data.bins, validation=(data.X_val, data.y_val), **kwargs)
+    # the paper's model selection, where the data has a validation split
+    validation = None if data.X_val is None else (data.X_val, data.y_val)
+    return DeepModel(net, bins=data.bins, validation=validation, **kwargs)
 
 
 def _mlp(data, seed, device, params):
@@ -60,13 +64,6 @@ MODELS = {
 }
 
 
-def is_deep(model):
-    """Whether ``model`` (a built base model) is one of the deep models."""
-    from ._deep import DeepModel
-
-    return isinstance(model, DeepModel)
-
-
 def model_params(name, overrides=None):
     """Training settings of model ``name`` (see DEEP_SETTINGS) with overrides."""
     params = dict(DEEP_SETTINGS.get(name, {}))
@@ -78,6 +75,25 @@ def model_params(name, overrides=None):
         )
     params.update(overrides or {})
     return params
+
+
+#: Extras each model needs beyond the base install.
+MODEL_EXTRAS = {"mlp": ("deep",), "bilstm": ("deep", "text")}
+
+
+def check_model(name, overrides=None):
+    """Refuse, before any fit, an unknown model, unknown settings or a missing extra.
+
+    Returns
+    -------
+    deep : bool
+        Whether the model is a network.
+    """
+    if name not in MODELS:
+        raise ValueError(f"model must be one of {sorted(MODELS)}; got {name!r}.")
+    model_params(name, overrides)
+    require_extras(f"model {name!r}", *MODEL_EXTRAS.get(name, ()))
+    return name in DEEP_SETTINGS
 
 
 def build_model(name, data, seed, device, overrides=None):

@@ -1,4 +1,8 @@
-"""Summaries, files and plots of a benchmark result."""
+"""What a comparison prints and writes: tables, files and plots.
+
+Both ``skdir benchmark`` and ``skdir compare`` go through here, so they
+print the same kind of table and write the same files.
+"""
 
 import json
 import platform
@@ -7,77 +11,189 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["describe", "format_table", "summarize", "to_markdown", "write_report"]
+from ._summary import HIGHER_IS_BETTER, REGIONS
 
-_SHOTS = ["all", "many", "medium", "few"]
+__all__ = ["best_table", "describe", "format_report", "metric_tables", "to_markdown",
+           "write_report"]
 
 
-def summarize(records, metrics=("mae", "gm")):
-    """Mean and standard deviation over seeds, per method, metric and region.
+def _decimals(values):
+    """Decimals that show about four significant digits of the typical value."""
+    values = np.abs(np.asarray(values, dtype=float))
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return 3
+    return int(np.clip(3 - np.floor(np.log10(np.median(values))), 0, 6))
+
+
+def metric_tables(summary, metric, baseline, *, spread=True):
+    """Two tables of strings for one metric: means by region, and paired differences.
 
     Parameters
     ----------
-    records : DataFrame
-        :attr:`BenchmarkResult.records`.
-    metrics : sequence of str, default=('mae', 'gm')
-        Metric columns to keep.
+    summary : DataFrame
+        :func:`~skdir.benchmark._summary.paired_summary` output.
+    metric : str
+        The metric.
+    baseline : str
+        The method the differences are to (left out of ``diffs``).
+    spread : bool, default=True
+        Add ``± std`` to the means (the differences always carry theirs).
 
     Returns
     -------
-    mean, std : DataFrame
-        Indexed by method (in run order), columns ``(metric, shot)``. The
-        std is over seeds (ddof=1; NaN with one seed).
+    means, diffs : DataFrame
+        Indexed by method, columns the regions; ``diffs`` leaves out the
+        baseline.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> from skdir.benchmark import summarize
-    >>> records = pd.DataFrame({"method": ["a"] * 4, "seed": [0] * 4,
-    ...                         "shot": ["all", "many", "medium", "few"],
-    ...                         "mae": [1.0, 0.5, 1.0, 2.0], "gm": [0.8, 0.4, 0.9, 1.5]})
-    >>> mean, std = summarize(records)
-    >>> float(mean.loc["a", ("mae", "few")])
-    2.0
+    >>> from skdir.benchmark._report import metric_tables
+    >>> from skdir.benchmark._summary import paired_summary
+    >>> records = pd.DataFrame({"method": ["a", "b"] * 2, "split": [0, 0, 1, 1],
+    ...                         "region": "few", "metric": "mae",
+    ...                         "value": [2.0, 1.5, 4.0, 3.7]})
+    >>> means, diffs = metric_tables(paired_summary(records, "a"), "mae", "a")
+    >>> means.loc["b", "few"], diffs.loc["b", "few"]
+    ('2.600 ± 1.556', '-0.400 ± 0.141')
     """
-    order = list(dict.fromkeys(records["method"]))
-    grouped = records.groupby(["method", "shot"], sort=False)[list(metrics)]
-    mean = grouped.mean().unstack("shot")
-    std = grouped.std(ddof=1).unstack("shot")
-    columns = pd.MultiIndex.from_product([list(metrics), _SHOTS])
-    return mean.reindex(index=order, columns=columns), std.reindex(index=order, columns=columns)
+    rows = summary[summary["metric"] == metric]
+    digits = _decimals(rows["mean"])
+    methods = list(dict.fromkeys(rows["method"]))
+    regions = [r for r in REGIONS if r in set(rows["region"])]
+
+    def cell(mean, std, sign=""):
+        if not np.isfinite(mean):
+            return "-"
+        text = f"{mean:{sign}.{digits}f}"
+        return text + (f" ± {std:.{digits}f}" if np.isfinite(std) else "")
+
+    grid = rows.set_index(["method", "region"])
+    means = pd.DataFrame(
+        [[cell(grid.loc[(m, r), "mean"], grid.loc[(m, r), "std"] if spread else np.nan)
+          for r in regions] for m in methods], index=methods, columns=regions)
+    paired = [m for m in methods if m != baseline]
+    diffs = pd.DataFrame(
+        [[cell(grid.loc[(m, r), "diff"], grid.loc[(m, r), "diff_std"], "+") for r in regions]
+         for m in paired], index=paired, columns=regions)
+    means.index.name = diffs.index.name = "method"
+    return means, diffs
 
 
-def format_table(mean, std, *, digits=3):
-    """``mean ± std`` strings; the mean alone when there is one seed.
+def best_table(result, metric):
+    """The best method per region against the runner-up, as a table of strings.
 
     Parameters
     ----------
-    mean, std : DataFrame
-        As returned by :func:`summarize`.
-    digits : int, default=3
-        Decimals.
+    result : MethodComparison
+        A result with at least two methods.
+    metric : str
+        The metric that ranks them.
 
     Returns
     -------
     table : DataFrame
-        Strings, columns named like ``'MAE few'``.
+        Indexed by region: ``best``, its mean, ``runner-up``, the paired
+        ``difference`` (best minus runner-up, mean ± std over the splits)
+        and the ``verdict``: ``clear`` when the difference is larger than
+        its spread, ``within spread`` otherwise.
+    """
+    best = result.best(metric)
+    digits = _decimals(best["value"]) if not best.empty else 3
+    table = pd.DataFrame({
+        "best": best["best"],
+        metric.upper(): best["value"].map(lambda v: f"{v:.{digits}f}"),
+        "runner-up": best["runner_up"],
+        "difference": [f"{d:+.{digits}f}" + (f" ± {s:.{digits}f}" if np.isfinite(s) else "")
+                       for d, s in zip(best["diff"], best["diff_std"])],
+        "verdict": np.where(best["clear"], "clear", "within spread"),
+    })
+    table.index.name = "region"
+    return table
+
+
+def _best_text(result, metric):
+    word = "higher" if metric in HIGHER_IS_BETTER else "lower"
+    return (f"Best per region ({word} {metric.upper()} is better; difference: best minus "
+            "runner-up on the same split;\nclear: its mean is larger than its std over the "
+            "splits, a rule of thumb, not a test):")
+
+
+def _counts(records):
+    counts = records[records["metric"] == "count"].groupby("region", sort=False)["value"]
+    per_split = counts.mean()
+    return " / ".join(f"{r} {per_split[r]:.0f}" for r in REGIONS if r in per_split)
+
+
+def describe(result):
+    """Header lines: data, model, splits and test samples per region.
+
+    Parameters
+    ----------
+    result : MethodComparison
+        A benchmark or comparison result.
+
+    Returns
+    -------
+    text : str
+        The header, two or three lines.
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from skdir.benchmark import format_table
-    >>> cols = pd.MultiIndex.from_tuples([("mae", "few")])
-    >>> mean = pd.DataFrame([[2.0]], index=["lds"], columns=cols)
-    >>> std = pd.DataFrame([[0.25]], index=["lds"], columns=cols)
-    >>> format_table(mean, std).loc["lds", "MAE few"]
-    '2.000 ± 0.250'
+    >>> from skdir.benchmark import describe, run_benchmark
+    >>> print(describe(run_benchmark(methods=["vanilla"], seeds=[0], progress=False)))
+    abalone (hgb, 1 seed(s): [0], device cpu)
+    test samples: all 436 / many 240 / medium 131 / few 65
     """
-    cells = mean.map(lambda v: f"{v:.{digits}f}")
-    if not std.isna().all().all():
-        cells = cells + std.map(lambda v: "" if np.isnan(v) else f" ± {v:.{digits}f}")
-    cells.columns = [f"{m.upper()} {s}" for m, s in cells.columns]
-    cells.index.name = "method"
-    return cells
+    s = result.settings
+    extra = "".join(f", {k}={v}" for k, v in s.get("model_params", {}).items())
+    if s.get("command") == "compare":
+        return (f"{s['dataset']}: {s['n_samples']} rows, target {s['target']!r}\n"
+                f"model {s['model']}{extra}, {s['cv']}, bins {s['bins']!r}, device "
+                f"{s['device']}\ntest samples per split (mean): {_counts(result.records)}")
+    return (f"{s['dataset']} ({s['model']}{extra}, {len(s['seeds'])} seed(s): {s['seeds']}, "
+            f"device {s['device']})\ntest samples: {_counts(result.records)}")
+
+
+def format_report(result):
+    """The text ``skdir benchmark`` and ``skdir compare`` print (fits 100 columns).
+
+    The ranking metric (MAE, or the dataset's first metric) by region: its
+    mean and spread over splits, the paired difference of every method to
+    the baseline, and the best method per region with a verdict on the
+    spread. Every metric is in ``summary.md``.
+
+    Parameters
+    ----------
+    result : MethodComparison
+        A benchmark or comparison result.
+
+    Returns
+    -------
+    text : str
+        Lines for the terminal.
+
+    Examples
+    --------
+    >>> from skdir.benchmark import format_report, run_benchmark
+    >>> text = format_report(run_benchmark(methods=["vanilla", "lds"], seeds=[0, 1],
+    ...                                    progress=False))
+    >>> print(text.splitlines()[3])
+    MAE by region (mean ± std over 2 split(s)):
+    """
+    metric, baseline = result.metric, result.baseline
+    n_splits = result.records["split"].nunique()
+    means, diffs = metric_tables(result.summary, metric, baseline)
+    parts = [describe(result), "",
+             f"{metric.upper()} by region (mean ± std over {n_splits} split(s)):",
+             means.to_string()]
+    if not diffs.empty:
+        parts += ["", f"Paired difference to {baseline} (same split; mean ± std; negative: "
+                      f"lower {metric.upper()}):", diffs.to_string()]
+    if len(result.settings["methods"]) > 1:
+        parts += ["", _best_text(result, metric), best_table(result, metric).to_string()]
+    return "\n".join(parts)
 
 
 def to_markdown(table):
@@ -89,35 +205,28 @@ def to_markdown(table):
     return "\n".join(lines)
 
 
-def _counts_line(records):
-    first = records[records["seed"] == records["seed"].iloc[0]]
-    counts = first.drop_duplicates("shot").set_index("shot")["count"]
-    return " / ".join(f"{s} {int(counts[s])}" for s in _SHOTS)
+def _markdown(result):
+    summary, baseline = result.summary, result.baseline
+    parts = [describe(result), ""]
+    for metric in [*result.settings.get("metrics", ["mae"]), "fit_seconds"]:
+        means, diffs = metric_tables(summary, metric, baseline)
+        parts += [f"## {metric.upper()}", "", "Mean ± std over splits:", "", to_markdown(means), ""]
+        if not diffs.empty:
+            parts += [f"Paired difference to {baseline} (same split):", "",
+                      to_markdown(diffs), ""]
+    if len(result.settings["methods"]) > 1:
+        parts += [f"## Best per region ({result.metric.upper()})", "",
+                  _best_text(result, result.metric).replace("\n", " "), "",
+                  to_markdown(best_table(result, result.metric)), ""]
+    return "\n".join(parts)
 
 
-def describe(result):
-    """One header line: dataset, model, seeds and test-set shot counts.
-
-    Parameters
-    ----------
-    result : BenchmarkResult
-        A benchmark result.
-
-    Returns
-    -------
-    line : str
-        The header.
-
-    Examples
-    --------
-    >>> from skdir.benchmark import describe, run_benchmark
-    >>> describe(run_benchmark(methods=["vanilla"], seeds=[0], progress=False))
-    'abalone (hgb, 1 seed(s): [0], device cpu); test samples all 436 / many 240 / medium 131 / few 65'
-    """
-    s = result.settings
-    extra = "".join(f", {k}={v}" for k, v in s.get("model_params", {}).items())
-    return (f"{s['dataset']} ({s['model']}{extra}, {len(s['seeds'])} seed(s): {s['seeds']}, "
-            f"device {s['device']}); test samples {_counts_line(result.records)}")
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)
 
 
 def write_report(result, out_dir, *, plots=True):
@@ -125,8 +234,8 @@ def write_report(result, out_dir, *, plots=True):
 
     Parameters
     ----------
-    result : BenchmarkResult
-        A benchmark result.
+    result : MethodComparison
+        A benchmark or comparison result.
     out_dir : str or path-like
         Folder, created if needed.
     plots : bool, default=True
@@ -136,9 +245,12 @@ def write_report(result, out_dir, *, plots=True):
     Returns
     -------
     paths : list of Path
-        The files written: ``records.csv`` (one row per seed, method and
-        region), ``summary.csv``/``summary.json`` (mean and std over seeds),
-        ``summary.md`` and the plots.
+        The files written: ``records.csv`` (tidy: one row per split, method,
+        region and metric), ``summary.csv`` (mean, spread and paired
+        difference to the baseline per method, region and metric),
+        ``summary.json`` (the same, the settings, and the versions and
+        thread counts of the run), ``summary.md`` (every metric as markdown
+        tables) and the plots.
 
     Examples
     --------
@@ -151,21 +263,21 @@ def write_report(result, out_dir, *, plots=True):
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    mean, std = summarize(result.records, metrics=result.settings.get("metrics", ("mae", "mse", "gm")))
-    table = format_table(mean, std)
+    summary = result.summary
     paths = [out / "records.csv", out / "summary.csv", out / "summary.json", out / "summary.md"]
     result.records.to_csv(paths[0], index=False)
-    summary = pd.concat({"mean": mean, "std": std}, axis=1)
-    summary.to_csv(paths[1])
+    summary.to_csv(paths[1], index=False)
+    best = result.best() if len(result.settings["methods"]) > 1 else pd.DataFrame()
     payload = {
         "settings": result.settings,
+        "baseline": result.baseline,
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "processor": platform.processor() or platform.machine()},
-        "mean": {m: {f"{k[0]}_{k[1]}": v for k, v in row.items()} for m, row in mean.iterrows()},
-        "std": {m: {f"{k[0]}_{k[1]}": v for k, v in row.items()} for m, row in std.iterrows()},
+        "summary": summary.to_dict("records"),
+        "best": best.reset_index().to_dict("records"),
     }
-    paths[2].write_text(json.dumps(payload, indent=2, default=float, allow_nan=True))
-    paths[3].write_text(f"{describe(result)}\n\n{to_markdown(table)}\n")
+    paths[2].write_text(json.dumps(payload, indent=2, default=_json_default, allow_nan=True))
+    paths[3].write_text(_markdown(result))
     if plots:
         paths += _write_plots(result, out)
     return paths
@@ -181,28 +293,31 @@ def _write_plots(result, out):
     from ..reweight import LDS
 
     data = result.data
+    target = result.settings.get("target", "label")
     paths = []
+
+    def save(fig, ax, name, title):
+        ax.set_title(title)
+        ax.set_xlabel(ax.get_xlabel().replace("label", str(target)))
+        paths.append(out / name)
+        fig.savefig(paths[-1], dpi=120, bbox_inches="tight")
+        plt.close(fig)
+
     fig, ax = plt.subplots(figsize=(8, 3.5))
     plot_label_density(LDS(bins=data.bins).fit(data.y_train), ax=ax)
-    ax.set_title(f"{data.name}: training label density")
-    paths.append(out / "label_density.png")
-    fig.savefig(paths[-1], dpi=120, bbox_inches="tight")
-    plt.close(fig)
+    save(fig, ax, "label_density.png", f"{data.name}: training label density")
 
-    mean, _ = summarize(result.records, metrics=("mae",))
-    tables = {m: pd.DataFrame({"mae": mean.loc[m, "mae"]}) for m in mean.index}
+    means = result.summary.query("metric == 'mae'").pivot(
+        index="region", columns="method", values="mean")
+    tables = {m: pd.DataFrame({"mae": means[m]}) for m in result.settings["methods"]}
     fig, ax = plt.subplots(figsize=(8, 3.5))
     plot_shot_errors(tables, metric="mae", ax=ax)
-    ax.set_title(f"{data.name}: test MAE by shot region (mean over seeds)")
-    paths.append(out / "shot_errors.png")
-    fig.savefig(paths[-1], dpi=120, bbox_inches="tight")
-    plt.close(fig)
+    save(fig, ax, "shot_errors.png", f"{data.name}: test MAE by shot region (mean over splits)")
 
     fig, ax = plt.subplots(figsize=(8, 3.5))
     plot_error_along_target(data.y_test, result.predictions, y_train=data.y_train,
                             bins=data.bins, ax=ax)
-    ax.set_title(f"{data.name}: test MAE along the target (seed {result.settings['seeds'][0]})")
-    paths.append(out / "error_along_target.png")
-    fig.savefig(paths[-1], dpi=120, bbox_inches="tight")
-    plt.close(fig)
+    which = ("out-of-fold, first repeat" if result.settings.get("command") == "compare"
+             else f"seed {result.settings['seeds'][0]}")
+    save(fig, ax, "error_along_target.png", f"{data.name}: test MAE along the target ({which})")
     return paths

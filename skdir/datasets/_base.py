@@ -7,7 +7,7 @@ import pandas as pd
 from sklearn.utils import Bunch
 
 from .._binning import bin_edges as _bin_edges
-from ..model_selection import dir_split
+from .._dir_split import dir_split
 
 __all__ = [
     "DIR_SPLIT_SEED",
