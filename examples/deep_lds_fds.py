@@ -3,7 +3,10 @@
 A DeepRegressor (an MLP) on the bike-sharing counts, inside a Pipeline that
 scales the features, wrapped in ReweightedRegressor for LDS weights; FDS
 smooths the per-bin feature statistics during training. The grid searches
-the FDS kernel width and the LDS kernel width together.
+the FDS kernel width and the LDS kernel width together, on folds that
+spread every target bin over the folds (BinStratifiedKFold): with plain
+KFold a fold can hold no few-shot test sample, its score is NaN for every
+candidate, and the "best" parameters are simply the first of the grid.
 """
 
 import os
@@ -19,6 +22,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from skdir.datasets import load_bike_sharing
 from skdir.estimators import DeepRegressor
 from skdir.metrics import make_shot_scorer, shot_metrics
+from skdir.model_selection import BinStratifiedKFold
 from skdir.reweight import LDS, ReweightedRegressor
 
 FAST = os.environ.get("SKDIR_EXAMPLES_FAST") == "1"
@@ -48,7 +52,8 @@ model = ReweightedRegressor(scaled, weighter=LDS(bins=ds.bin_edges))
 
 grid = {"regressor__regressor__deepregressor__fds__sigma": [1, 2] if FAST else [1, 2, 4],
         "weighter__sigma": [2] if FAST else [1, 2]}
-search = GridSearchCV(model, grid, cv=2 if FAST else 3,
+cv = BinStratifiedKFold(2 if FAST else 3, bins=ds.bin_edges, random_state=0)
+search = GridSearchCV(model, grid, cv=cv,
                       scoring=make_shot_scorer("mae", shot="few", bins=ds.bin_edges))
 search.fit(X_train, y_train)
 print("best:", search.best_params_)

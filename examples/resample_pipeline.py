@@ -15,6 +15,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skdir.datasets import load_abalone
 from skdir.metrics import make_shot_scorer, shot_metrics
+from skdir.model_selection import BinStratifiedKFold
 from skdir.resample import SMOGN
 
 FAST = os.environ.get("SKDIR_EXAMPLES_FAST") == "1"
@@ -26,7 +27,7 @@ X_train, y_train, X_test, y_test = X[train], ds.target[train], X[test], ds.targe
 
 pipe = make_pipeline(StandardScaler(), SMOGN(k=5, random_state=0), Ridge())
 search = GridSearchCV(pipe, {"smogn__k": [3, 5] if FAST else [3, 5, 7]},
-                      scoring=make_shot_scorer("mae"), cv=3)
+                      scoring=make_shot_scorer("mae"), cv=BinStratifiedKFold(3, random_state=0))
 search.fit(X_train, y_train)
 print("best:", search.best_params_, "few-shot CV MAE:", round(-search.best_score_, 3))
 

@@ -5,6 +5,7 @@ import runpy
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pytest
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.py"))
@@ -25,3 +26,39 @@ def test_examples_are_rendered_in_the_docs():
     rendered = "".join(p.read_text() for p in docs.glob("*.md"))
     for path in EXAMPLES:
         assert f'"examples/{path.name}"' in rendered, f"{path.name} is not in docs/examples"
+
+
+def _reversed_grid(grid):
+    if isinstance(grid, dict):
+        return {key: list(reversed(values)) for key, values in grid.items()}
+    return [_reversed_grid(g) for g in reversed(grid)]
+
+
+SEARCHES = [p for p in EXAMPLES if "GridSearchCV(" in p.read_text()]
+
+
+@pytest.mark.parametrize("path", SEARCHES, ids=lambda p: p.name)
+def test_example_searches_do_not_depend_on_the_grid_order(path, monkeypatch, tmp_path, capsys):
+    # With folds lacking few-shot test samples every candidate scores NaN and
+    # the "best" is the first of the grid; the examples' folds must prevent it.
+    from sklearn.model_selection import GridSearchCV
+
+    matplotlib.use("Agg")
+    monkeypatch.setenv("SKDIR_EXAMPLES_FAST", "1")
+    monkeypatch.chdir(tmp_path)
+    fit, chosen, reverse = GridSearchCV.fit, [], [False]
+
+    def recording_fit(self, X, y=None, **params):
+        if reverse[0]:
+            self.param_grid = _reversed_grid(self.param_grid)
+        fit(self, X, y, **params)
+        assert np.isfinite(self.cv_results_["mean_test_score"]).all()
+        chosen.append(repr(sorted(self.best_params_.items())))
+        return self
+
+    monkeypatch.setattr(GridSearchCV, "fit", recording_fit)
+    runpy.run_path(str(path), run_name="__main__")
+    reverse[0] = True
+    runpy.run_path(str(path), run_name="__main__")
+    capsys.readouterr()
+    assert len(chosen) == 2 and chosen[0] == chosen[1]

@@ -165,3 +165,28 @@ def test_the_issue_case_gives_finite_few_shot_scores_in_a_search():
     search = GridSearchCV(ReweightedRegressor(DecisionTreeRegressor()),
                           {"regressor__max_depth": [2, 6]}, cv=cv, scoring=scorer).fit(X, y)
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_with_kfold_the_grid_order_picks_the_winner_and_with_bin_stratified_folds_not():
+    # the issue's case: GridSearchCV(cv=3) on bike sharing's training split
+    ds = datasets.load_bike_sharing()
+    train = ds.split == "train"
+    X = ds.data[train][:, [0, 2, 3, 8]].astype(float)
+    y = np.asarray(ds.target, dtype=float)[train]
+    scorer = make_shot_scorer("mae", shot="few", bins=ds.bin_edges)
+    model = ReweightedRegressor(DecisionTreeRegressor(random_state=0), weighter="passthrough")
+
+    def best(depths, cv):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            search = GridSearchCV(model, {"regressor__max_depth": depths}, cv=cv,
+                                  scoring=scorer).fit(X, y)
+        return search.best_params_["regressor__max_depth"], search.cv_results_
+
+    first, results = best([3, 6, 12], KFold(3))
+    assert np.isnan(results["mean_test_score"]).all()  # fold 0 has no few-shot sample
+    assert (first, best([12, 6, 3], KFold(3))[0]) == (3, 12)  # the order decides
+    cv = BinStratifiedKFold(3, bins=ds.bin_edges, random_state=0)
+    chosen, results = best([3, 6, 12], cv)
+    assert np.isfinite(results["mean_test_score"]).all()
+    assert best([12, 6, 3], cv)[0] == chosen
