@@ -1,11 +1,11 @@
 """Markdown tables for docs/benchmarks.md from `skdir benchmark` output folders.
 
-Reads ``records.csv`` (one row per seed, method and shot region) of each
-folder given and prints, per folder, the header line of the run and a compact
-table: mean ± std over seeds of the chosen metric by region. With
-``--paired BASELINE`` it adds, per method, the per-seed difference to the
-baseline (same seed: same split and initial weights), its mean and std, and
-the per-seed values of the chosen metric.
+Reads ``records.csv`` (tidy: one row per split, method, region and metric)
+of each folder given and prints, per folder, the header line of the run and
+a compact table: mean ± std over splits (seeds) of the chosen metric by
+region. With ``--paired BASELINE`` it adds, per method, the per-split
+difference to the baseline (same split and initial weights), its mean and
+std, and the per-split values of the chosen metric.
 
 Run:  python benchmarks/docs_tables.py results/abalone-hgb results/abalone-mlp
       python benchmarks/docs_tables.py results/sts_b-bilstm-main --metric mse \
@@ -29,20 +29,26 @@ def cell(values, digits):
     return f"{values.mean():.{digits}f}"
 
 
+def values(records, method, region, metric):
+    rows = records[(records["method"] == method) & (records["region"] == region)
+                   & (records["metric"] == metric)]
+    return rows.sort_values("split")["value"]
+
+
 def table(records, metric, extra, digits):
     methods = list(dict.fromkeys(records["method"]))
     header = [f"{metric.upper()} {s}" for s in SHOTS] + [f"{e} all" for e in extra]
     lines = ["| method | " + " | ".join(header) + " |", "|---|" + "---:|" * len(header)]
     for m in methods:
-        rows = records[records["method"] == m]
-        cells = [cell(rows[rows["shot"] == s][metric], digits) for s in SHOTS]
-        cells += [cell(rows[rows["shot"] == "all"][e], 3) for e in extra]
+        cells = [cell(values(records, m, s, metric), digits) for s in SHOTS]
+        cells += [cell(values(records, m, "all", e), 3) for e in extra]
         lines.append(f"| {m} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def paired(records, metric, baseline, digits):
-    pivot = records.pivot_table(index=["seed", "shot"], columns="method", values=metric)
+    pivot = records[records["metric"] == metric].pivot_table(
+        index=["seed", "region"], columns="method", values="value")
     seeds = sorted(records["seed"].unique())
     lines = [f"Per-seed {metric.upper()} and the paired difference to {baseline} "
              f"(negative: lower error than {baseline}):", "",
@@ -68,7 +74,7 @@ def main():
     args = parser.parse_args()
     for folder in map(Path, args.folders):
         records = pd.read_csv(folder / "records.csv")
-        header = (folder / "summary.md").read_text().splitlines()[0]
+        header = " ".join((folder / "summary.md").read_text().splitlines()[:2])
         settings = json.loads((folder / "summary.json").read_text())["settings"]
         extra = "".join(f" --model-param {k}={v}" for k, v in
                         settings.get("model_params", {}).items())

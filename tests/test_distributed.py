@@ -8,6 +8,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdir.metrics import make_shot_scorer
+from skdir.model_selection import BinStratifiedKFold
 from skdir.reweight import LDS, ReweightedRegressor
 
 distributed = pytest.importorskip("distributed")
@@ -21,9 +22,10 @@ def make_search():
     )
     return GridSearchCV(
         model,
-        {"weighter__kernel": ["gaussian", "triang", "laplace"], "weighter__sigma": [1, 2, 4]},
+        [{"weighter": ["passthrough"]},
+         {"weighter__kernel": ["gaussian", "triang", "laplace"], "weighter__sigma": [1, 2, 4]}],
         scoring=make_shot_scorer("mae", shot="few"),
-        cv=3,
+        cv=BinStratifiedKFold(3, random_state=0),
     )
 
 
@@ -39,6 +41,7 @@ def test_grid_search_on_a_dask_cluster_matches_the_local_run():
             with joblib.parallel_backend("dask"):
                 remote = make_search().fit(X, y)
     assert remote.best_params_ == local.best_params_
+    assert np.isfinite(local.cv_results_["mean_test_score"]).all()
     np.testing.assert_allclose(
         remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
     )

@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_val_score
 from sklearn.tree import DecisionTreeRegressor
 
 from skdir import datasets
@@ -49,13 +49,23 @@ def test_every_bin_is_spread_as_evenly_as_possible():
     assert (per_fold.max(axis=0) - per_fold.min(axis=0)).max() <= 1
 
 
-def test_bins_smaller_than_the_number_of_folds_reach_different_folds():
-    # five rare labels, each alone in its bin, sorted to different ends of the range
-    y = np.r_[[0.0], np.repeat([5.0, 6.0, 7.0], [60, 80, 60]), [20.0, 21.0], [1.0, 30.0]]
+@pytest.mark.parametrize("extra", range(5))
+def test_bins_smaller_than_the_number_of_folds_reach_different_folds(extra):
+    # five rare labels, each alone in its bin, at both ends of the range
+    y = np.r_[[0.0], np.repeat([5.0, 6.0, 7.0], [60, 80, 60 + extra]), [20.0, 21.0],
+              [1.0, 30.0]]
     for shuffle in (True, False):
         cv = BinStratifiedKFold(5, shuffle=shuffle, random_state=0 if shuffle else None)
         rare = [np.isin(y[test], [0, 1, 20, 21, 30]).sum() for _, test in _folds(cv, y)]
         assert rare == [1, 1, 1, 1, 1]
+    # StratifiedKFold on the bin codes deals in code order: the two ends of
+    # the range fall on the same folds unless the middle's size happens to fit
+    codes = assign_bins(y, bin_edges(y))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # classes smaller than n_splits
+        rare = [np.isin(y[test], [0, 1, 20, 21, 30]).sum()
+                for _, test in StratifiedKFold(5).split(y, codes)]
+    assert (min(rare) == 0) == (extra > 0)
 
 
 @pytest.mark.parametrize("name", SHIPPED)
