@@ -17,7 +17,7 @@
 # METHODS picks other methods (e.g. sqrt_inv,lds,fds,focal-r,rrt,denseweight,
 # balanced-mse); DEVICE, HIDDEN and EPOCHS override the device (cuda), hidden
 # size (1500) and training length (the model's default) for a smoke run.
-# Output under $OUT: sts_b_gpu_records.csv (one row per seed and method, the
+# Output under $OUT: sts_b_gpu_records.csv (tidy: one row per seed, method, region and metric, the
 # columns of records.csv) and sts_b_gpu.log (the printed tables).
 set -u
 PY=${PYTHON:-python3}

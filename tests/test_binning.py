@@ -192,3 +192,36 @@ def test_no_crowding_warning_where_bins_cannot_or_need_not_be_split(y):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         LDS().fit(y)
+
+
+@pytest.mark.filterwarnings("ignore:No test sample falls")  # the table's empty regions
+def test_log_bins_are_accepted_wherever_labels_are_binned():
+    from skdir.metrics import make_shot_scorer, shot_error, shot_metrics
+    from skdir.model_selection import dir_split
+    from skdir.resample import DensityRelevance
+    from skdir.reweight import LDS
+
+    y = np.round(np.random.RandomState(0).lognormal(3.0, 1.0, size=600))
+    edges = bin_edges(y, "log")
+    np.testing.assert_array_equal(LDS(bins="log").fit(y).bin_edges_, edges)
+    table = shot_metrics(y, y + 1.0, y_train=y, bins="log")
+    assert table.loc["all", "count"] == 600
+    assert shot_error(y, y + 1.0, y_train=y, bins="log", shot="all") == 1.0
+    assert repr(make_shot_scorer(bins="log")).startswith("make_shot_scorer")
+    train, test = dir_split(y, bins="log", random_state=0)
+    assert train.size + test.size == 600
+    np.testing.assert_array_equal(DensityRelevance(bins="log").fit(y).lds_.bin_edges_, edges)
+
+
+def test_log_bins_reach_fds():
+    pytest.importorskip("torch")
+    from skdir.estimators import DeepRegressor
+    from skdir.fds import FDS
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3)).astype(np.float32)
+    y = np.round(np.exp(1.5 + X[:, 0]))
+    net = DeepRegressor(hidden_sizes=(8,), fds=True, fds__bins="log", max_epochs=1,
+                        verbose=0, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(net.fds_bin_edges_, bin_edges(y, "log"))
+    assert FDS.from_labels(y, 4, bins="log").n_bins == bin_edges(y, "log").size - 1
