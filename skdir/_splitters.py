@@ -63,30 +63,55 @@ def _deal_folds(idx, n_bins, n_splits, rng):
     return folds
 
 
-def _validate_params(splitter):
-    params = {name: getattr(splitter, name) for name in splitter._parameter_constraints}
-    validate_parameter_constraints(splitter._parameter_constraints, params,
-                                   caller_name=type(splitter).__name__)
+class _BinFolds(BaseCrossValidator):
+    """What the two splitters share: checks, binning, and the folds of each draw."""
+
+    def _check_params(self):
+        params = {name: getattr(self, name) for name in self._parameter_constraints}
+        validate_parameter_constraints(self._parameter_constraints, params,
+                                       caller_name=type(self).__name__)
+
+    def split(self, X, y, groups=None):
+        """Generate indices to split data into training and test set.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; only its length is used.
+        y : array-like of shape (n_samples,)
+            Target labels, binned to stratify on.
+        groups : object
+            Ignored, for API compatibility.
+
+        Yields
+        ------
+        train : ndarray
+            Training indices of the split.
+        test : ndarray
+            Test indices of the split.
+        """
+        self._check_params()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__}.split needs the target y: it spreads the "
+                "target bins over the folds."
+            )
+        X, y, groups = indexable(X, y, groups)
+        y = check_labels(y)
+        check_consistent_length(X, y)
+        if self.n_splits > y.shape[0]:
+            raise ValueError(
+                f"Cannot have number of splits n_splits={self.n_splits} greater than "
+                f"the number of samples: n_samples={y.shape[0]}."
+            )
+        idx, n_bins = _bin_codes(y, self.bins)
+        for rng in self._draws():
+            folds = _deal_folds(idx, n_bins, self.n_splits, rng)
+            for k in range(self.n_splits):
+                yield np.flatnonzero(folds != k), np.flatnonzero(folds == k)
 
 
-def _checked_labels(splitter, X, y, groups):
-    if y is None:
-        raise ValueError(
-            f"{type(splitter).__name__}.split needs the target y: it spreads the "
-            "target bins over the folds."
-        )
-    X, y, groups = indexable(X, y, groups)
-    y = check_labels(y)
-    check_consistent_length(X, y)
-    if splitter.n_splits > y.shape[0]:
-        raise ValueError(
-            f"Cannot have number of splits n_splits={splitter.n_splits} greater than "
-            f"the number of samples: n_samples={y.shape[0]}."
-        )
-    return y
-
-
-class BinStratifiedKFold(BaseCrossValidator):
+class BinStratifiedKFold(_BinFolds):
     """K-fold cross-validation stratified on target bins, rare bins included.
 
     Like :class:`~sklearn.model_selection.StratifiedKFold` for a continuous
@@ -97,6 +122,7 @@ class BinStratifiedKFold(BaseCrossValidator):
     test fold whenever it holds at least ``n_splits`` samples. Use it as
     the ``cv`` of any search or cross-validation scored by
     :func:`~skdir.metrics.make_shot_scorer`, with the scorer's ``bins``.
+    ``split(X, y)`` yields the train and test indices of each fold.
 
     Parameters
     ----------
@@ -142,40 +168,16 @@ class BinStratifiedKFold(BaseCrossValidator):
         self.shuffle = shuffle
         self.random_state = random_state
 
-    def _validate(self):
-        _validate_params(self)
+    def _check_params(self):
+        super()._check_params()
         if not self.shuffle and self.random_state is not None:
             raise ValueError(
                 "Setting a random_state has no effect since shuffle is False. You should "
                 "leave random_state to its default (None), or set shuffle=True."
             )
 
-    def split(self, X, y, groups=None):
-        """Generate indices to split data into training and test set.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data; only its length is used.
-        y : array-like of shape (n_samples,)
-            Target labels, binned to stratify on.
-        groups : object
-            Ignored, for API compatibility.
-
-        Yields
-        ------
-        train : ndarray
-            Training indices of the split.
-        test : ndarray
-            Test indices of the split.
-        """
-        self._validate()
-        y = _checked_labels(self, X, y, groups)
-        idx, n_bins = _bin_codes(y, self.bins)
-        rng = check_random_state(self.random_state) if self.shuffle else None
-        folds = _deal_folds(idx, n_bins, self.n_splits, rng)
-        for k in range(self.n_splits):
-            yield np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+    def _draws(self):
+        return [check_random_state(self.random_state) if self.shuffle else None]
 
     def get_n_splits(self, X=None, y=None, groups=None):
         """Number of splits.
@@ -193,12 +195,13 @@ class BinStratifiedKFold(BaseCrossValidator):
         return self.n_splits
 
 
-class RepeatedBinStratifiedKFold(BaseCrossValidator):
+class RepeatedBinStratifiedKFold(_BinFolds):
     """:class:`BinStratifiedKFold` repeated ``n_repeats`` times with new draws.
 
     Repeating the folds averages out the luck of one draw, and gives the
     spread of a paired difference between two methods over
-    ``n_splits * n_repeats`` splits.
+    ``n_splits * n_repeats`` splits. ``split(X, y)`` yields the train and
+    test indices of every fold of every repetition.
 
     Parameters
     ----------
@@ -236,33 +239,9 @@ class RepeatedBinStratifiedKFold(BaseCrossValidator):
         self.bins = bins
         self.random_state = random_state
 
-    def split(self, X, y, groups=None):
-        """Generate indices to split data into training and test set.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data; only its length is used.
-        y : array-like of shape (n_samples,)
-            Target labels, binned to stratify on.
-        groups : object
-            Ignored, for API compatibility.
-
-        Yields
-        ------
-        train : ndarray
-            Training indices of the split.
-        test : ndarray
-            Test indices of the split.
-        """
-        _validate_params(self)
-        y = _checked_labels(self, X, y, groups)
-        idx, n_bins = _bin_codes(y, self.bins)
-        rng = check_random_state(self.random_state)
-        for _ in range(self.n_repeats):
-            folds = _deal_folds(idx, n_bins, self.n_splits, rng)
-            for k in range(self.n_splits):
-                yield np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+    def _draws(self):
+        rng = check_random_state(self.random_state)  # one stream: each repeat draws anew
+        return [rng] * self.n_repeats
 
     def get_n_splits(self, X=None, y=None, groups=None):
         """Number of splits: ``n_splits * n_repeats``.
