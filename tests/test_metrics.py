@@ -253,14 +253,14 @@ def test_scorer_takes_the_weights_grid_search_passes(data):
 
 
 def test_threaded_ranks_equal_sequential(monkeypatch):
-    import skdir.metrics as metrics
+    import skdir._shot_stats as shot_stats
 
     rng = np.random.RandomState(4)
     y_true = rng.randint(0, 6, size=3000).astype(float)
     y_pred = y_true + rng.normal(size=3000)
     y_train = np.repeat([0, 1, 2, 3, 4, 5], [300, 150, 60, 40, 10, 5])
     sequential = shot_metrics(y_true, y_pred, y_train=y_train)
-    monkeypatch.setattr(metrics, "_PARALLEL_RANKS_MIN", 0)
+    monkeypatch.setattr(shot_stats, "_PARALLEL_RANKS_MIN", 0)
     threaded = shot_metrics(y_true, y_pred, y_train=y_train)
     pd.testing.assert_frame_equal(sequential, threaded)
 

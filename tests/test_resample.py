@@ -21,7 +21,7 @@ from sklearn.utils.estimator_checks import check_estimator
 
 from skdir.datasets import load_abalone
 from skdir.metrics import make_shot_scorer
-from skdir.metrics import _label_distribution_of
+from skdir._scorers import _label_distribution_of
 from skdir.resample import (
     SMOGN,
     SMOTER,
