@@ -70,11 +70,21 @@ def _setting(value):
         raise argparse.ArgumentTypeError(f"{key}: not a Python literal: {raw!r}") from exc
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error in one line (the usage is one --help away)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _add_training(parser, *, methods, models):
     from .benchmark import METHODS
 
     parser.add_argument("--methods", type=_list, default=methods,
-                        help=f"comma-separated, from: {', '.join(METHODS)}")
+                        help=f"comma-separated, from: {', '.join(METHODS)}"
+                             + ("" if methods else " (default: vanilla, inv, sqrt_inv, lds, "
+                                "inv+lds, denseweight, smoter, smogn; and fds, lds+fds "
+                                "with --model mlp)"))
     parser.add_argument("--model", default="hgb", choices=models)
     parser.add_argument("--model-param", action="append", type=_setting, default=[],
                         metavar="KEY=VALUE",
@@ -93,9 +103,9 @@ def _add_training(parser, *, methods, models):
 
 def _parser():
     from .benchmark import DATASETS, MODELS
-    from .benchmark._compare import DEFAULT_METHODS, TABLE_MODELS
+    from .benchmark._compare import TABLE_MODELS
 
-    parser = argparse.ArgumentParser(prog="skdir", description="Deep imbalanced regression tools.")
+    parser = _Parser(prog="skdir", description="Deep imbalanced regression tools.")
     parser.add_argument("--version", action="version", version=f"skdir {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     defaults = argparse.ArgumentDefaultsHelpFormatter
@@ -122,7 +132,7 @@ def _parser():
     compare.add_argument("--random-state", type=int, default=0, help="seed of folds and models")
     compare.add_argument("--dropna", action="store_true",
                          help="drop rows whose target is missing (refused otherwise)")
-    _add_training(compare, methods=list(DEFAULT_METHODS), models=list(TABLE_MODELS))
+    _add_training(compare, methods=None, models=list(TABLE_MODELS))
     return parser
 
 
@@ -164,7 +174,9 @@ def _compare(args, params):
     from .model_selection import RepeatedBinStratifiedKFold, compare_methods
 
     # cheap checks first: no table is read for a misspelt method
-    check_methods(args.methods, deep=check_model(args.model, params))
+    deep = check_model(args.model, params)
+    if args.methods is not None:
+        check_methods(args.methods, deep=deep)
     out = _output_folder(args, f"results/compare-{Path(args.path).name.split('.')[0]}")
     X, y, dropped = split_target(read_table(args.path), args.target, dropna=args.dropna)
     if dropped:

@@ -134,10 +134,14 @@ def _log_edges(y, lo, hi, *, name, label_name):
     """``AUTO_N_BINS`` bins of equal width in ``log(y + offset)``.
 
     The offset is 0 when every label is positive, else the smallest positive
-    label, so that zeros (counts, amounts) get a bin of their own and the
-    rule does not depend on the label's units. Integer labels get integer
-    edges (rounded up, duplicates merged), so that no bin falls between two
-    integers and stays empty: the narrow low bins become one bin per integer.
+    label ``c``, so that the rule does not depend on the label's units and
+    zeros (counts, amounts) get a bin of their own, as long as the labels
+    span less than ``2 ** 50`` times ``c`` (a bin is then at most twice as
+    wide as the one before). Integer labels get integer edges (rounded up,
+    duplicates merged), so that no bin falls between two integers and stays
+    empty: the narrow low bins become one bin per integer. Edges that
+    rounding makes equal (labels very close together for their size) are
+    merged too.
     """
     if lo < 0:
         raise ValueError(
@@ -149,7 +153,14 @@ def _log_edges(y, lo, hi, *, name, label_name):
     edges -= offset
     edges[0], edges[-1] = lo, hi
     if _is_integer_valued(y):
-        edges = np.unique(np.concatenate([[lo], np.ceil(edges[1:-1]), [hi + 1.0]]))
+        edges = np.concatenate([[lo], np.ceil(edges[1:-1]), [hi + 1.0]])
+    edges = np.unique(np.clip(edges, lo, edges[-1]))
+    if edges.size < 3:
+        raise ValueError(
+            f"{name}='log' cannot form two bins: the labels of {label_name} "
+            f"({lo!r} to {hi!r}) are too close together for their size. Give {name} "
+            "as a number of bins or as explicit edges."
+        )
     return edges
 
 
@@ -173,7 +184,8 @@ def bin_edges(y, bins="auto", *, name="bins", label_name="y"):
           counts): ``AUTO_N_BINS`` (50) bins of equal width in
           ``log(y + c)`` over the label range, where ``c`` is 0 when every
           label is positive and the smallest positive label otherwise (so
-          zeros are allowed and get a bin of their own). Integer labels get
+          zeros are allowed; they get a bin of their own unless the labels
+          span more than ``2 ** 50`` times ``c``). Integer labels get
           integer edges (duplicates merged), so the narrow low bins become
           one bin per integer. Negative labels are refused.
         - int ``n``: ``n`` equal-width bins over ``[min(y), max(y)]``.
@@ -214,9 +226,14 @@ def bin_edges(y, bins="auto", *, name="bins", label_name="y"):
         return np.linspace(lo, hi, int(bins) + 1)
     if bins == "log":
         return _log_edges(y, lo, hi, name=name, label_name=label_name)
-    if hi - lo + 1 <= AUTO_MAX_INTEGER_BINS and _is_integer_valued(y):
+    if _auto_integer_rule(y, lo, hi):
         return np.arange(lo, hi + 2, dtype=np.float64)
     return np.linspace(lo, hi, AUTO_N_BINS + 1)
+
+
+def _auto_integer_rule(y, lo, hi):
+    """Whether ``bins='auto'`` gives ``y`` one bin per integer."""
+    return hi - lo + 1 <= AUTO_MAX_INTEGER_BINS and _is_integer_valued(y)
 
 
 def is_log_rule(bins):
@@ -224,41 +241,41 @@ def is_log_rule(bins):
     return isinstance(bins, str) and bins == "log"
 
 
-def warn_if_crowded(counts, edges, bins, *, name="bins"):
+def warn_if_crowded(counts, bins, labels, *, name="bins"):
     """Warn (once per session) when ``bins='auto'`` crowds the labels into one bin.
 
     Only the equal-width ``'auto'`` bins are judged: one bin per integer
     cannot be split further. Call it where the per-bin counts are computed
-    anyway, so that checking costs nothing.
+    anyway: unless a bin is crowded, checking costs one ``max``.
 
     Parameters
     ----------
     counts : ndarray of shape (n_bins,)
         (Weighted) number of labels per bin.
-    edges : ndarray of shape (n_bins + 1,)
-        The bin edges.
     bins : object
-        The ``bins`` parameter the edges came from.
+        The ``bins`` parameter the bins came from.
+    labels : ndarray
+        The labels the bins were formed on (to tell which ``'auto'`` rule
+        applied).
     name : str, default="bins"
         Name of the parameter, for the message.
     """
     if not (isinstance(bins, str) and bins == "auto"):
         return
     total = float(np.sum(counts))
-    widths = np.diff(edges)
-    one_per_integer = bool(np.all(widths == 1.0)) and float(edges[0]).is_integer()
-    if one_per_integer or not total > 0 or not counts.max() > CROWDED_SHARE * total:
+    if not (total > 0 and counts.max() > CROWDED_SHARE * total):
+        return
+    if _auto_integer_rule(labels, float(np.min(labels)), float(np.max(labels))):
         return
     from ._warnings import warn_once
 
     warn_once(
         ("crowded-bins", name),
         f"{name}='auto' put more than half of the labels into one of its "
-        f"{widths.size} equal-width bins, so bins hardly tell the common labels "
+        f"{counts.size} equal-width bins, so bins hardly tell the common labels "
         f"apart. For a skewed, non-negative target (prices, counts) use "
         f"{name}='log' (equal-width bins on a log scale); otherwise give {name} "
         "as explicit edges. (Shown once per session.)",
-        stacklevel=4,
     )
 
 

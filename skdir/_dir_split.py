@@ -83,9 +83,8 @@ def dir_split(y, *, n_per_bin=30, max_fraction=1 / 3, n_held_out=1, bins="auto",
     rng = check_random_state(random_state)
     edges = bin_edges(y, bins)
     idx = assign_bins(y, edges)
-    n_bins = int(idx.max()) + 1
-    count = np.bincount(idx, minlength=n_bins)
-    warn_if_crowded(np.bincount(idx, minlength=edges.size - 1), edges, bins)
+    count = np.bincount(idx, minlength=edges.size - 1)
+    warn_if_crowded(count, bins, y)
     take = np.minimum(np.floor(count * max_fraction + 1e-9).astype(np.intp), n_per_bin)
 
     # Shuffle, then stable-sort by bin: each bin's samples end up contiguous

@@ -149,7 +149,7 @@ class LDS(BaseWeighter):
         edges = bin_edges(support, self.bins)
         idx = assign_bins(y, edges)
         counts = np.bincount(idx, weights=sample_weight, minlength=edges.size - 1)
-        warn_if_crowded(counts, edges, self.bins)
+        warn_if_crowded(counts, self.bins, support)
 
         values = counts if count_clip is None else np.clip(counts, *count_clip)
         if self.reweight == "sqrt_inv":

@@ -140,7 +140,8 @@ class ReweightedRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMi
             raise TypeError(
                 f"regressor must accept sample_weight in fit: "
                 f"{type(_final_estimator(regressor)).__name__}.fit does not, so it "
-                "cannot be trained with label-density weights."
+                + ("cannot take the sample_weight given to fit." if passthrough
+                   else "cannot be trained with label-density weights.")
             )
         if passthrough:
             weighter, weights = None, sample_weight

@@ -87,24 +87,33 @@ class _ShotScorer:
         """One warning per search, not one per fold and candidate.
 
         A region is empty because of the fold, whatever the candidate, and
-        every fold of a search splits the same labels: training and test
-        labels together are the search's data, which keys the warning.
+        the folds of a search split the same labels: training and test labels
+        together (or the fixed ``y_train``) identify the data, and with this
+        scorer's settings they key the warning. So it is shown once per data
+        set and scorer per session (per worker process with ``n_jobs > 1``).
         """
-        labels = np.concatenate([distribution.values, y_true])
-        counts = np.concatenate([distribution.counts, np.ones(y_true.shape[0], dtype=np.int64)])
+        if self.y_train is None:
+            labels = np.concatenate([distribution.values, y_true])
+            counts = np.concatenate([distribution.counts,
+                                     np.ones(y_true.shape[0], dtype=np.int64)])
+            judged = "the training fold's counts"
+        else:
+            labels, counts, judged = distribution.values, distribution.counts, "y_train's counts"
         values, inverse = np.unique(labels, return_inverse=True)
-        data = hashlib.sha1(values.tobytes() + np.bincount(inverse, counts).tobytes())
+        bins = self.bins if self.bins is None or isinstance(self.bins, str | int) \
+            else np.asarray(self.bins, dtype=np.float64).tobytes()
+        settings = (metric, shot, bins, self.many_shot_threshold, self.few_shot_threshold)
+        data = hashlib.sha1(values.tobytes() + np.bincount(inverse, counts).tobytes()
+                            + repr(settings).encode())
         warn_once(
-            ("empty-region", shot, data.hexdigest()),
+            ("empty-region", data.hexdigest()),
             f"{self!r}: a test fold of {y_true.shape[0]} samples (labels "
             f"{y_true.min():.4g} to {y_true.max():.4g}) has no {shot}-shot sample (by "
-            f"the training fold's counts), so its {metric} is NaN for every candidate "
-            "and cannot rank them. Split with cv=skdir.model_selection."
-            f"BinStratifiedKFold(bins=...) (the scorer's bins), which spreads every target "
-            f"bin over the folds. (Shown once per search; other folds may lack {shot}-shot "
-            "samples too.)",
+            f"{judged}), so its {metric} is NaN for every candidate and cannot rank them. "
+            "Split with cv=skdir.model_selection.BinStratifiedKFold(bins=...) (the "
+            "scorer's bins), which spreads every target bin over the folds. (Shown once "
+            f"per data set and scorer; other folds may lack {shot}-shot samples too.)",
             UndefinedMetricWarning,
-            stacklevel=5,
         )
 
 

@@ -7,7 +7,8 @@ from sklearn.utils.validation import _check_sample_weight
 
 from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
 
-__all__ = ["REGIONS", "LabelDistribution", "shot_regions", "training_distribution"]
+__all__ = ["REGIONS", "LabelDistribution", "check_thresholds", "shot_regions",
+           "training_distribution"]
 
 #: Region names, in the order of the codes :func:`shot_regions` returns.
 REGIONS = ("many", "medium", "few")
@@ -83,6 +84,16 @@ def training_distribution(y_train):
     return LabelDistribution.from_labels(y_train)
 
 
+def check_thresholds(few_shot_threshold, many_shot_threshold):
+    """Refuse shot thresholds in the wrong order (their ranges are constraints)."""
+    if not few_shot_threshold <= many_shot_threshold:
+        raise ValueError(
+            "few_shot_threshold must be <= many_shot_threshold; got "
+            f"few_shot_threshold={few_shot_threshold!r} and "
+            f"many_shot_threshold={many_shot_threshold!r}."
+        )
+
+
 def shot_regions(y, distribution, *, bins=None, many_shot_threshold=100,
                  few_shot_threshold=20):
     """Region code of each label: 0 many-shot, 1 medium-shot, 2 few-shot.
@@ -110,16 +121,11 @@ def shot_regions(y, distribution, *, bins=None, many_shot_threshold=100,
     regions : ndarray of shape (n_samples,), dtype intp
         Codes indexing :data:`REGIONS`.
     """
-    if not few_shot_threshold <= many_shot_threshold:
-        raise ValueError(
-            "few_shot_threshold must be <= many_shot_threshold; got "
-            f"few_shot_threshold={few_shot_threshold!r} and "
-            f"many_shot_threshold={many_shot_threshold!r}."
-        )
+    check_thresholds(few_shot_threshold, many_shot_threshold)
     bins = "auto" if bins is None else bins
     edges = bin_edges(distribution.values, bins, label_name="y_train")
     per_bin = distribution.bin_counts(edges)
-    warn_if_crowded(per_bin, edges, bins)
+    warn_if_crowded(per_bin, bins, distribution.values)
     count = per_bin[assign_bins(y, edges)]
     count[(y < distribution.values[0]) | (y > distribution.values[-1])] = 0
     return np.where(count > many_shot_threshold, 0,

@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import Interval, validate_parameter_constra
 from sklearn.utils.validation import check_consistent_length
 
 from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
-from ._constraints import BINS
+from ._constraints import BINS_OR_NONE
 
 __all__ = ["BinStratifiedKFold", "RepeatedBinStratifiedKFold"]
 
@@ -26,10 +26,11 @@ _N_SPLITS = [Interval(Integral, 2, None, closed="left")]
 
 
 def _bin_codes(y, bins):
-    """Bin of every label, and the number of bins."""
+    """Bin of every label, and the number of bins (None bins like 'auto')."""
+    bins = "auto" if bins is None else bins
     edges = bin_edges(y, bins)
     idx = assign_bins(y, edges)
-    warn_if_crowded(np.bincount(idx, minlength=edges.size - 1), edges, bins)
+    warn_if_crowded(np.bincount(idx, minlength=edges.size - 1), bins, y)
     return idx, edges.size - 1
 
 
@@ -39,13 +40,13 @@ def _deal_folds(idx, n_bins, n_splits, rng):
     The samples are ordered by their bin's size (rarest first), bin by bin,
     and the i-th sample goes to fold ``i % n_splits``. So every bin is
     spread as evenly as possible (its share per fold differs by at most
-    one), the rare bins, which together form the few-shot region, are dealt
-    in one run (whenever they hold ``n_splits`` samples or more, every fold
-    gets one), and the fold sizes differ by at most one. Ordering by size
-    makes the argument hold for any count thresholds: a bin's training
-    count in every fold grows with its size, so each shot region is a run
-    of consecutive bins in this order. ``rng`` None keeps the input order
-    within a bin and the fold numbering; otherwise both are drawn at random.
+    one), the bins below any size are dealt in one run (whenever they hold
+    ``n_splits`` samples or more, every fold gets one), and the fold sizes
+    differ by at most one. Ordering by size serves any count threshold: a
+    bin's training count grows with its size, so the bins that are
+    few-shot in every fold come first, in one run. ``rng`` None keeps the
+    input order within a bin and the fold numbering; otherwise both are
+    drawn at random.
     """
     n = idx.shape[0]
     size = np.bincount(idx, minlength=n_bins)
@@ -118,8 +119,13 @@ class BinStratifiedKFold(_BinFolds):
     target: the labels are binned (as :class:`~skdir.reweight.LDS` bins
     them) and the samples of every bin are spread over the folds as evenly
     as possible. Bins with fewer samples than folds are spread too, the
-    rarest bins first, so the few-shot region of the data reaches every
-    test fold whenever it holds at least ``n_splits`` samples. Use it as
+    rarest bins first, so every test fold gets samples of the rare bins
+    whenever they hold at least ``n_splits`` samples together: bins with
+    fewer than ``few_shot_threshold`` samples in all the data are few-shot
+    in every fold, so the few-shot region reaches every fold. (A bin whose
+    training count sits at a threshold can fall on either side of it from
+    fold to fold, so the medium-shot region of a fold may still be empty
+    when it holds only such bins.) Use it as
     the ``cv`` of any search or cross-validation scored by
     :func:`~skdir.metrics.make_shot_scorer`, with the scorer's ``bins``.
     ``split(X, y)`` yields the train and test indices of each fold.
@@ -128,9 +134,10 @@ class BinStratifiedKFold(_BinFolds):
     ----------
     n_splits : int, default=5
         Number of folds, at least 2.
-    bins : {'auto', 'log'}, int or array-like, default='auto'
-        Binning of the labels, as for :class:`~skdir.reweight.LDS`; use the
-        bins of the shot scorer.
+    bins : {'auto', 'log'}, int, array-like or None, default='auto'
+        Binning of the labels, as for :class:`~skdir.reweight.LDS` (None:
+        'auto', as in the shot scorers); use the bins of the shot scorer.
+        With explicit edges, labels beyond them join the edge bins.
     shuffle : bool, default=True
         Shuffle the samples within each bin (and the order of equally
         sized bins, and the fold numbers) before dealing them out. With
@@ -157,7 +164,7 @@ class BinStratifiedKFold(_BinFolds):
 
     _parameter_constraints = {
         "n_splits": _N_SPLITS,
-        "bins": BINS,
+        "bins": BINS_OR_NONE,
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
     }
@@ -209,8 +216,9 @@ class RepeatedBinStratifiedKFold(_BinFolds):
         Number of folds of each repetition, at least 2.
     n_repeats : int, default=10
         Number of repetitions.
-    bins : {'auto', 'log'}, int or array-like, default='auto'
-        Binning of the labels, as for :class:`~skdir.reweight.LDS`.
+    bins : {'auto', 'log'}, int, array-like or None, default='auto'
+        Binning of the labels, as for :class:`~skdir.reweight.LDS` (None:
+        'auto').
     random_state : int, RandomState instance or None, default=None
         Seed of the draws (each repetition shuffles anew).
 
@@ -229,7 +237,7 @@ class RepeatedBinStratifiedKFold(_BinFolds):
     _parameter_constraints = {
         "n_splits": _N_SPLITS,
         "n_repeats": [Interval(Integral, 1, None, closed="left")],
-        "bins": BINS,
+        "bins": BINS_OR_NONE,
         "random_state": ["random_state"],
     }
 

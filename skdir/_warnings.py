@@ -9,6 +9,7 @@ names what is wrong, so each is shown once per process (with ``n_jobs > 1``,
 once per worker).
 """
 
+import sys
 import threading
 import warnings
 
@@ -18,8 +19,25 @@ _shown = set()
 _lock = threading.Lock()
 
 
-def warn_once(key, message, category=UserWarning, *, stacklevel=2):
+#: Packages whose frames a warning is not attributed to: it points at the
+#: user's line that called into them (a fit, a search, a command).
+_LIBRARIES = ("skdir", "sklearn", "joblib")
+
+
+def _user_stacklevel():
+    """``stacklevel`` for :func:`warnings.warn` called in :func:`warn_once`
+    that points at the first frame outside skdir and scikit-learn."""
+    frame, level = sys._getframe(2), 2
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in _LIBRARIES:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn_once(key, message, category=UserWarning):
     """Issue ``message`` unless a warning with ``key`` was issued before.
+
+    The warning points at the user's code that called into skdir or
+    scikit-learn, however deep the call that warns.
 
     Parameters
     ----------
@@ -29,8 +47,6 @@ def warn_once(key, message, category=UserWarning, *, stacklevel=2):
         The warning text.
     category : type, default=UserWarning
         Warning class.
-    stacklevel : int, default=2
-        As for :func:`warnings.warn`, counted from the caller of this function.
 
     Returns
     -------
@@ -41,7 +57,7 @@ def warn_once(key, message, category=UserWarning, *, stacklevel=2):
         if key in _shown:
             return False
         _shown.add(key)
-    warnings.warn(message, category, stacklevel=stacklevel + 1)
+    warnings.warn(message, category, stacklevel=_user_stacklevel())
     return True
 
 

@@ -557,8 +557,8 @@ class DeepRegressor(NeuralNetRegressor):
         if edges is not None:
             idx = assign_bins(y, edges)
             if reset:
-                warn_if_crowded(np.bincount(idx, minlength=edges.size - 1), edges,
-                                self.fds__bins, name="fds__bins")
+                warn_if_crowded(np.bincount(idx, minlength=edges.size - 1), self.fds__bins,
+                                y, name="fds__bins")
             tensors["fds_bins"] = torch.from_numpy(idx.astype(np.int64))
         return ArrayDataset(tensors, y=torch.from_numpy(y.astype(np.float32)))
 

@@ -86,6 +86,14 @@ def test_passthrough_weighter_and_sampler_attributes(data):
     assert ResampledRegressor(SpyRegressor(), sampler="passthrough").fit(X, y).sampler_ is None
 
 
+def test_user_weights_need_a_regressor_that_takes_them(data):
+    X, y = data
+    with pytest.raises(TypeError, match="KNeighborsRegressor.fit does not, so it cannot take "
+                                        "the sample_weight given to fit"):
+        ReweightedRegressor(KNeighborsRegressor(), weighter="passthrough").fit(
+            X, y, sample_weight=np.ones(len(y)))
+
+
 def test_other_strings_are_refused(data):
     X, y = data
     with pytest.raises(ValueError, match=r"The 'weighter' parameter of ReweightedRegressor "

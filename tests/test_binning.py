@@ -225,3 +225,33 @@ def test_log_bins_reach_fds():
                         verbose=0, random_state=0).fit(X, y)
     np.testing.assert_array_equal(net.fds_bin_edges_, bin_edges(y, "log"))
     assert FDS.from_labels(y, 4, bins="log").n_bins == bin_edges(y, "log").size - 1
+
+
+@pytest.mark.parametrize("y", [[1e8, 1e8 + 3e-6, 1e8 + 1e-5], [0.0, 5e-324, 1e-323, 1.0],
+                               [0.0, 1e-300, 2e-300, 1.0], [0.0, 1.0, 1e17]])
+def test_log_bins_stay_strictly_increasing_at_the_limits_of_float64(y):
+    edges = bin_edges(np.array(y), "log")
+    assert edges.size >= 3 and np.all(np.diff(edges) > 0)
+
+
+def test_log_bins_refuse_labels_too_close_for_two_bins():
+    with pytest.raises(ValueError, match="bins='log' cannot form two bins"):
+        bin_edges(np.array([1e15, 1e15 + 0.125]), "log")
+
+
+def test_crowding_is_judged_on_the_rule_not_on_the_widths():
+    from skdir.reweight import LDS
+
+    # float labels spanning exactly 50: equal-width bins of width 1, not one per integer
+    y = np.r_[np.full(600, 0.5), np.linspace(0.0, 50.0, 400)]
+    with pytest.warns(UserWarning, match="bins='auto' put more than half"):
+        LDS().fit(y)
+
+
+def test_the_crowding_warning_points_at_the_users_line():
+    from skdir.reweight import LDS
+
+    y = np.random.RandomState(0).lognormal(4.0, 1.3, size=2000)
+    with pytest.warns(UserWarning, match="bins='auto' put more than half") as record:
+        LDS().fit(y)
+    assert record[0].filename == __file__

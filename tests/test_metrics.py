@@ -325,15 +325,28 @@ def test_a_search_without_few_shot_test_samples_warns_once_naming_the_fix():
     message = str(ours[0].message)
     assert "a test fold of 154 samples (labels 0 to 4) has no few-shot sample" in message
     assert "BinStratifiedKFold" in message
+    assert ours[0].filename == __file__  # points at the search, not into scikit-learn
     assert not [w for w in caught if "Traceback" in str(w.message)]
     assert np.isnan(search.cv_results_["split0_test_score"]).all()
 
-    # the same search again is the same data: still once; bin-stratified: none
+    # bin-stratified folds on the same data: no empty fold, no warning
+    from skdir._warnings import forget_warnings
+
+    forget_warnings()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         search.set_params(cv=BinStratifiedKFold(3, random_state=0)).fit(X, y)
     assert not [w for w in caught if issubclass(w.category, UndefinedMetricWarning)]
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+    # a scorer with fixed training labels: still once for the search
+    forget_warnings()
+    fixed = make_shot_scorer("mae", shot="few", y_train=y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.set_params(cv=KFold(3), scoring=fixed).fit(X, y)
+    ours = [w for w in caught if issubclass(w.category, UndefinedMetricWarning)]
+    assert len(ours) == 1 and "(by y_train's counts)" in str(ours[0].message)
 
 
 def test_scorer_on_an_estimator_without_training_labels_names_the_baseline():

@@ -127,10 +127,15 @@ def test_repeated_folds_draw_anew_and_keep_the_guarantees():
         np.testing.assert_array_equal(t1, t2)
 
 
-def test_log_bins_are_accepted():
+@pytest.mark.parametrize("bins", ["log", None, 7, [0.0, 3.0, 8.0, 100.0]])
+def test_every_bins_spec_is_spread_over_the_folds(bins):
     y = _skewed()
-    splits = _folds(BinStratifiedKFold(5, bins="log", random_state=0), y)
-    assert len(splits) == 5
+    edges = bin_edges(y, "auto" if bins is None else bins)
+    idx = assign_bins(y, edges)
+    per_fold = np.stack([np.bincount(idx[test], minlength=edges.size - 1)
+                         for _, test in _folds(BinStratifiedKFold(5, bins=bins,
+                                                                  random_state=0), y)])
+    assert (per_fold.max(axis=0) - per_fold.min(axis=0)).max() <= 1
 
 
 @pytest.mark.parametrize(
@@ -140,7 +145,7 @@ def test_log_bins_are_accepted():
          r"The 'n_splits' parameter of BinStratifiedKFold must be an int in the range "
          r"\[2, inf\). Got 1 instead"),
         (BinStratifiedKFold(bins="quantile"), None,
-         r"The 'bins' parameter of BinStratifiedKFold must be a str among"),
+         r"The 'bins' parameter of BinStratifiedKFold must be None, a str among"),
         (BinStratifiedKFold(shuffle=False, random_state=0), None,
          "Setting a random_state has no effect since shuffle is False"),
         (RepeatedBinStratifiedKFold(n_repeats=0), None,

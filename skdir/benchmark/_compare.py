@@ -1,11 +1,17 @@
 """Every DIR method on the same cross-validation folds of the user's data."""
 
+from numbers import Integral, Real
+
 import numpy as np
 import pandas as pd
+from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_consistent_length
 
 from .._binning import bin_edges, check_labels
+from .._constraints import BINS
+from .._shots import check_thresholds
 from .._splitters import BinStratifiedKFold
 from ._data import BenchmarkData
 from ._methods import METHODS, check_methods
@@ -23,6 +29,8 @@ DEFAULT_METHODS = ("vanilla", "inv", "sqrt_inv", "lds", "inv+lds", "denseweight"
 DEFAULT_DEEP_METHODS = ("fds", "lds+fds")
 #: The models of :data:`skdir.benchmark.MODELS` that take a table.
 TABLE_MODELS = ("hgb", "mlp")
+#: Most categories HistGradientBoostingRegressor takes in a native categorical column.
+_HGB_MAX_CATEGORIES = 255
 
 
 def _as_frame(X):
@@ -31,7 +39,23 @@ def _as_frame(X):
     X = np.asarray(X)
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (n_samples, n_features); got shape {X.shape}.")
-    return prepare_features(pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])]))
+    # an object array of a mixed table: numeric columns must stay numeric
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])]).infer_objects()
+    return prepare_features(frame)
+
+
+def _check_categories(X, model):
+    if model != "hgb":
+        return
+    counts = {c: len(X[c].cat.categories) for c in X.select_dtypes("category").columns}
+    wide = [c for c, n in counts.items() if n > _HGB_MAX_CATEGORIES]
+    if wide:
+        raise ValueError(
+            f"column(s) {wide[:8]} have more than {_HGB_MAX_CATEGORIES} distinct text values "
+            f"({', '.join(str(counts[c]) for c in wide[:8])}), more categories than "
+            "HistGradientBoosting takes; drop identifier columns, group rare values, or "
+            "encode them as numbers."
+        )
 
 
 def _check_complete_features(X, methods):
@@ -50,19 +74,50 @@ def _check_complete_features(X, methods):
 
 
 def _cv_splits(cv, X, y, bins, random_state):
-    if cv is None or isinstance(cv, int | np.integer):
+    if cv is None or isinstance(cv, Integral):
         cv = BinStratifiedKFold(5 if cv is None else int(cv), bins=bins,
                                 random_state=random_state)
-    if not hasattr(cv, "split"):
-        raise ValueError(f"cv must be None, an int or a splitter with a split method; got "
-                         f"{cv!r}.")
+    cv = check_cv(cv, y)  # a list of (train, test) pairs becomes a splitter
     splits = list(cv.split(X, y))
-    per_repeat = getattr(cv, "n_splits", len(splits)) if hasattr(cv, "n_repeats") \
-        else len(splits)
+    # repeated splitters (ours or scikit-learn's) are recorded by repeat and fold
+    repeats = getattr(cv, "n_repeats", 1)
+    per_repeat = len(splits) // repeats if len(splits) % repeats == 0 else len(splits)
     keys = [{"repeat": i // per_repeat, "fold": i % per_repeat} for i in range(len(splits))]
     return cv, splits, keys
 
 
+def _out_of_fold(runs, keys, predictions, methods):
+    """Predictions of the first repeat, one per sample it tested, in sample order.
+
+    With a splitter whose test sets overlap (ShuffleSplit) a sample's first
+    prediction is kept; samples it never tested are left out.
+    """
+    first = [i for i, key in enumerate(keys) if key["repeat"] == 0]
+    tested = np.concatenate([runs[i].test_index for i in first])
+    index, position = np.unique(tested, return_index=True)
+    oof = {m: np.concatenate([predictions[(i, m)] for i in first])[position] for m in methods}
+    return index, oof
+
+
+@validate_params(
+    {
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "model": [StrOptions(set(TABLE_MODELS))],
+        "methods": [list, tuple, None],
+        "cv": ["cv_object"],
+        "bins": BINS,
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "model_params": [dict, None],
+        "device": [str],
+        "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
+        "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
+        "name": [str],
+        "progress": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def compare_methods(X, y, *, model="hgb", methods=None, cv=None, bins="auto", n_jobs=None,
                     random_state=None, model_params=None, device="cpu",
                     few_shot_threshold=20, many_shot_threshold=100, name="data",
@@ -95,11 +150,11 @@ def compare_methods(X, y, *, model="hgb", methods=None, cv=None, bins="auto", n_
         (the plain model, the baseline), ``inv``, ``sqrt_inv``, ``lds``,
         ``inv+lds``, ``denseweight``, ``smoter`` and ``smogn``, and with
         ``model='mlp'`` also ``fds`` and ``lds+fds``.
-    cv : int, splitter or None, default=None
+    cv : int, splitter, iterable or None, default=None
         None: 5 folds of :class:`~skdir.model_selection.BinStratifiedKFold`
         on ``bins``; an int: that many of its folds; or any scikit-learn
-        splitter (a :class:`~skdir.model_selection.RepeatedBinStratifiedKFold`
-        is recorded by repeat and fold).
+        splitter or iterable of ``(train, test)`` index pairs. A repeated
+        splitter (with ``n_repeats``) is recorded by repeat and fold.
     bins : {'auto', 'log'}, int or array-like, default='auto'
         Binning of the labels for the LDS weights, the folds, the shot
         regions and the plots (resolved on each fold's training labels).
@@ -147,8 +202,7 @@ def compare_methods(X, y, *, model="hgb", methods=None, cv=None, bins="auto", n_
     >>> list(result.best().columns[:4])
     ['best', 'value', 'runner_up', 'runner_up_value']
     """
-    if model not in TABLE_MODELS:
-        raise ValueError(f"model must be one of {list(TABLE_MODELS)} for a table; got {model!r}.")
+    check_thresholds(few_shot_threshold, many_shot_threshold)
     deep = check_model(model, model_params)
     if methods is None:
         methods = DEFAULT_METHODS + (DEFAULT_DEEP_METHODS if deep else ())
@@ -159,6 +213,7 @@ def compare_methods(X, y, *, model="hgb", methods=None, cv=None, bins="auto", n_
     check_consistent_length(X, y)
     bin_edges(y, bins)  # refuse bad bins ('log' on negative labels) before any fit
     _check_complete_features(X, methods)
+    _check_categories(X, model)
     rng = check_random_state(random_state)
     cv, splits, keys = _cv_splits(cv, X, y, bins, rng)
     seed = int(rng.randint(np.iinfo(np.int32).max))
@@ -172,10 +227,7 @@ def compare_methods(X, y, *, model="hgb", methods=None, cv=None, bins="auto", n_
     records, predictions = run_methods(runs, methods, model, device=device,
                                        model_params=model_params, n_jobs=n_jobs,
                                        progress=progress)
-    # out-of-fold predictions of the first repeat, for the plots
-    first = [i for i, key in enumerate(keys) if key["repeat"] == 0]
-    covered = np.concatenate([runs[i].test_index for i in first])
-    oof = {m: np.concatenate([predictions[(i, m)] for i in first]) for m in methods}
+    covered, oof = _out_of_fold(runs, keys, predictions, methods)
     settings = {
         "command": "compare", "dataset": name, "n_samples": int(y.shape[0]),
         "target": target, "model": model, "methods": methods,

@@ -23,7 +23,10 @@ def prepare_features(X):
     categories. A missing value of a categorical column becomes the
     category ``'(missing)'``: the resamplers refuse missing values, and a
     missing category is a category of its own for every method alike.
-    Numeric columns are left as they are. The input is not modified.
+    Numeric columns are left as they are. Date and time columns are refused:
+    as categories they would mean nothing, and which number to make of them
+    (day of year, hour, days since...) is the user's choice. The input is
+    not modified.
 
     Parameters
     ----------
@@ -43,6 +46,13 @@ def prepare_features(X):
     >>> X.dtypes.astype(str).tolist(), X["city"].tolist()
     (['category', 'float64'], ['a', '(missing)', 'b'])
     """
+    times = [c for c in X.columns if pd.api.types.is_datetime64_any_dtype(X[c].dtype)
+             or pd.api.types.is_timedelta64_dtype(X[c].dtype)]
+    if times:
+        raise ValueError(
+            f"column(s) {times[:8]} hold dates or durations; turn them into numbers (day "
+            "of year, hour, days since a start...) or drop them."
+        )
     X = X.copy()
     for col in X.columns:
         dtype = X[col].dtype
