@@ -10,10 +10,9 @@ needs it: :func:`skdir._binning.bin_edges` and
 
 from numbers import Integral, Real
 
-from sklearn.utils._param_validation import Interval, StrOptions
-
 from ._binning import BIN_RULES
 from ._kernels import KERNELS
+from ._sklearn import Interval, StrOptions
 
 __all__ = ["BINS", "BINS_OR_NONE", "KERNEL", "KS", "SIGMA", "WINDOW"]
 

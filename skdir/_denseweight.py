@@ -5,9 +5,9 @@ from numbers import Real
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
-from sklearn.utils._param_validation import Interval
 
 from ._binning import check_not_constant
+from ._sklearn import Interval
 from ._weighter import BaseWeighter
 
 __all__ = ["DenseWeight"]

@@ -10,12 +10,12 @@ into test. :func:`dir_split` applies that rule to any labels and bins.
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length
 
 from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
 from ._constraints import BINS
+from ._sklearn import Interval, _safe_indexing, validate_params
 
 __all__ = ["dir_split", "dir_train_test_split"]
 

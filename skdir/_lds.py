@@ -2,11 +2,11 @@
 
 import numpy as np
 from scipy.ndimage import convolve1d
-from sklearn.utils._param_validation import StrOptions
 
 from ._binning import assign_bins, bin_edges, warn_if_crowded
 from ._constraints import BINS, WINDOW
 from ._kernels import check_window_params, kernel_window
+from ._sklearn import StrOptions
 from ._weighter import BaseWeighter
 
 __all__ = ["LDS", "lds_weights"]

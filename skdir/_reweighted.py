@@ -1,9 +1,8 @@
 """A meta-estimator that fits any regressor with label-density sample weights."""
 
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
-from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils._tags import get_tags
-from sklearn.utils.metadata_routing import _routing_enabled, process_routing
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
+from sklearn.utils import get_tags
+from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.validation import check_consistent_length
 
 from ._binning import check_labels
@@ -16,6 +15,7 @@ from ._meta import (
     _sample_weight_key,
 )
 from ._shots import LabelDistribution
+from ._sklearn import HasMethods, StrOptions, _fit_context, _routing_enabled
 from ._weighter import combined_weights
 
 __all__ = ["ReweightedRegressor"]

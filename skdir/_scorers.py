@@ -5,11 +5,11 @@ from numbers import Real
 
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ._constraints import BINS_OR_NONE
 from ._shot_stats import ERRORS, SCORES, SHOTS, check_pair, shot_value
 from ._shots import LabelDistribution
+from ._sklearn import Interval, StrOptions, validate_params
 from ._warnings import warn_once
 
 __all__ = ["make_shot_scorer"]

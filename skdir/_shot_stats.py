@@ -12,10 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import UndefinedMetricWarning
-from sklearn.utils.validation import _check_sample_weight, check_consistent_length
+from sklearn.utils.validation import check_consistent_length
 
 from ._binning import check_labels
 from ._shots import REGIONS, shot_regions, training_distribution
+from ._sklearn import _check_sample_weight
 
 ERRORS = ("mae", "mse", "gm")
 SCORES = ("pearson", "spearman")

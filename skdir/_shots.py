@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.utils.validation import _check_sample_weight
 
 from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
+from ._sklearn import _check_sample_weight
 
 __all__ = ["REGIONS", "LabelDistribution", "check_thresholds", "shot_regions",
            "training_distribution"]

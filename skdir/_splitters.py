@@ -14,11 +14,11 @@ from numbers import Integral
 import numpy as np
 from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import check_random_state, indexable
-from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 from sklearn.utils.validation import check_consistent_length
 
 from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
 from ._constraints import BINS_OR_NONE
+from ._sklearn import Interval, validate_parameter_constraints
 
 __all__ = ["BinStratifiedKFold", "RepeatedBinStratifiedKFold"]
 

@@ -1,10 +1,11 @@
 """Common interface of the label-density weighters (LDS, DenseWeight)."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from ._binning import check_labels
+from ._sklearn import _check_sample_weight, _fit_context
 
 __all__ = ["BaseWeighter", "combined_weights"]
 

@@ -26,19 +26,7 @@ require_deep("skdir.estimators")
 import torch  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 from sklearn.utils import check_random_state  # noqa: E402
-from sklearn.utils._param_validation import (  # noqa: E402
-    Interval,
-    Options,
-    StrOptions,
-    validate_parameter_constraints,
-)
-from sklearn.utils.validation import (  # noqa: E402
-    _check_feature_names,
-    _check_sample_weight,
-    check_array,
-    check_consistent_length,
-    validate_data,
-)
+from sklearn.utils.validation import check_array, check_consistent_length, validate_data  # noqa: E402
 from skorch import NeuralNetRegressor  # noqa: E402
 from skorch.callbacks import ProgressBar  # noqa: E402
 from skorch.dataset import get_len, unpack_data  # noqa: E402
@@ -52,11 +40,19 @@ from ._binning import (  # noqa: E402
     check_not_constant,
     warn_if_crowded,
 )
+from ._constraints import BINS, KERNEL, KS, SIGMA  # noqa: E402
 from ._deep.data import ArrayDataset, DeviceLoader, as_tensor, resolve_device  # noqa: E402
 from ._deep.mlp import ACTIVATIONS, MLP  # noqa: E402
 from ._deep.net import DIRNet, feature_width  # noqa: E402
-from ._constraints import BINS, KERNEL, KS, SIGMA  # noqa: E402
 from ._shots import LabelDistribution  # noqa: E402
+from ._sklearn import (  # noqa: E402
+    Interval,
+    Options,
+    StrOptions,
+    _check_feature_names,
+    _check_sample_weight,
+    validate_parameter_constraints,
+)
 from ._weighter import combined_weights  # noqa: E402
 from .fds import FDS, UPDATE_MODES, check_fds_params  # noqa: E402
 from .losses import LOSSES, PerSampleLoss, WeightedLoss  # noqa: E402

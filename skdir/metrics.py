@@ -11,14 +11,13 @@ below ``few_shot_threshold`` (20), medium-shot otherwise (Yang et al., 2021).
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
-from sklearn.utils.validation import _check_sample_weight
 
 from ._binning import assign_bins, bin_edges
 from ._constraints import BINS_OR_NONE
 from ._scorers import make_shot_scorer
 from ._shot_stats import ERRORS, SHOTS, check_pair, region_table, region_value, shot_value
 from ._shots import LabelDistribution, shot_regions, training_distribution
+from ._sklearn import Interval, StrOptions, _check_sample_weight, validate_params
 
 __all__ = [
     "LabelDistribution",

@@ -42,7 +42,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, validate_params
+
+from ._sklearn import Interval, validate_params
 
 # BiLSTMPairEncoder is importable from here too, but is not in __all__: it
 # subclasses torch.nn.Module, and ``from skdir.text import *`` must work

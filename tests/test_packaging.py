@@ -39,3 +39,25 @@ def test_version_is_exposed():
     import skdir
 
     assert skdir.__version__.count(".") >= 2
+
+
+def _private_imports(path):
+    import ast
+
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module \
+                and node.module.split(".")[0] in ("sklearn", "imblearn"):
+            names = [a.name for a in node.names]
+            if "._" in node.module or any(n.startswith("_") for n in names):
+                yield f"{path}:{node.lineno} from {node.module} import {', '.join(names)}"
+
+
+def test_private_scikit_learn_names_are_imported_in_one_module():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "skdir"
+    found = [line for path in sorted(root.rglob("*.py")) if path.name != "_sklearn.py"
+             for line in _private_imports(path)]
+    assert not found, "import these from skdir._sklearn:\n" + "\n".join(found)
+    assert list(_private_imports(root / "_sklearn.py"))  # the one home holds them

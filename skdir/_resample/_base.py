@@ -13,13 +13,9 @@ from numbers import Real
 import imblearn.base  # noqa: F401  (registers fit_resample with metadata routing)
 import numpy as np
 import pandas as pd
-from imblearn.utils._tags import InputTags, SamplerTags, Tags
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, _fit_context, clone
-from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils._tags import TargetTags
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
+from sklearn.utils import TargetTags, check_random_state
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_array,
     check_consistent_length,
     check_is_fitted,
@@ -28,6 +24,17 @@ from sklearn.utils.validation import (
 
 from .._binning import check_labels, check_not_constant
 from .._shots import LabelDistribution
+from .._sklearn import (
+    HasMethods,
+    InputTags,
+    Interval,
+    SamplerTags,
+    StrOptions,
+    Tags,
+    _check_sample_weight,
+    _fit_context,
+    _safe_indexing,
+)
 from ._bumps import find_bumps, target_sizes
 from ._relevance import ControlPointRelevance, ExtremesRelevance
 from ._table import check_table

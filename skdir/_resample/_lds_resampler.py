@@ -4,9 +4,9 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.utils._param_validation import HasMethods, Interval
 
 from .._lds import LDS
+from .._sklearn import HasMethods, Interval
 from ._base import BaseResampler, Plan
 
 __all__ = ["LDSResampler"]

@@ -2,8 +2,7 @@
 
 from numbers import Real
 
-from sklearn.utils._param_validation import Interval
-
+from .._sklearn import Interval
 from ._generate import noise
 from ._smote import _COMMON, _SyntheticBumpResampler
 

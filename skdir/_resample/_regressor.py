@@ -1,10 +1,8 @@
 """A regressor trained on resampled data, with sample weights that follow the rows."""
 
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
-from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils._tags import get_tags
-from sklearn.utils.metadata_routing import _routing_enabled, process_routing
-from sklearn.utils.validation import _num_samples
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
+from sklearn.utils import get_tags
+from sklearn.utils.metadata_routing import process_routing
 
 from .._meta import (
     RegressorWrapperMixin,
@@ -14,6 +12,7 @@ from .._meta import (
     _sample_weight_key,
 )
 from .._shots import LabelDistribution
+from .._sklearn import HasMethods, StrOptions, _fit_context, _num_samples, _routing_enabled
 from ._smote import SMOGN
 
 __all__ = ["ResampledRegressor"]

@@ -16,13 +16,13 @@ resample the two kinds differently (Torgo et al., 2013; Branco et al., 2017).
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from .._binning import assign_bins, check_labels, check_not_constant
 from .._constraints import BINS, WINDOW
 from .._lds import LDS
+from .._sklearn import Interval, StrOptions, _fit_context
 
 __all__ = [
     "BaseRelevance",

@@ -3,8 +3,8 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval
 
+from .._sklearn import Interval
 from ._base import _RELEVANCE, _STRATEGY, BumpResampler, merge_plans, spread_seeds, undersample
 from ._generate import check_k, interpolate, kneighbors, median_distances, noise
 

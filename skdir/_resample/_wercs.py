@@ -3,8 +3,8 @@
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval
 
+from .._sklearn import Interval
 from ._base import _RELEVANCE, BaseResampler, Plan, fit_relevance
 
 __all__ = ["WERCS"]

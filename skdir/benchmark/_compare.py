@@ -5,13 +5,13 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length
 
 from .._binning import bin_edges, check_labels
 from .._constraints import BINS
 from .._shots import check_thresholds
+from .._sklearn import Interval, StrOptions, _safe_indexing, validate_params
 from .._splitters import BinStratifiedKFold
 from ._data import BenchmarkData
 from ._methods import METHODS, check_methods

@@ -3,9 +3,9 @@
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.utils import _safe_indexing
 
 from .._dir_split import dir_split
+from .._sklearn import _safe_indexing
 from ._table import prepare_features
 
 __all__ = ["BenchmarkData", "DATASETS", "DATASET_EXTRAS", "load_benchmark_data"]
