@@ -1,10 +1,9 @@
 """Common interface of the label-density weighters (LDS, DenseWeight)."""
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
 
 from ._binning import check_labels
+from ._label_estimator import LabelEstimator
 from ._sklearn import _check_sample_weight, _fit_context
 
 __all__ = ["BaseWeighter", "combined_weights"]
@@ -37,7 +36,7 @@ def combined_weights(weighter, y, sample_weight=None):
     return weights
 
 
-class BaseWeighter(BaseEstimator):
+class BaseWeighter(LabelEstimator):
     """Base class of estimators that turn training labels into sample weights.
 
     A weighter is fitted on labels alone: ``fit(y, sample_weight=None)``
@@ -98,18 +97,3 @@ class BaseWeighter(BaseEstimator):
         y, sample_weight = self._validate_fit_input(y, sample_weight)
         return self._fit(y, sample_weight)
 
-    def transform(self, y):
-        """Weights of labels ``y`` under the fitted density.
-
-        Parameters
-        ----------
-        y : array-like of shape (n_samples,)
-            Labels.
-
-        Returns
-        -------
-        weights : ndarray of shape (n_samples,)
-            Positive float64 weights on the scale fixed at fit time.
-        """
-        check_is_fitted(self)
-        return self._transform(check_labels(y))

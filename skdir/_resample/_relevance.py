@@ -16,10 +16,9 @@ resample the two kinds differently (Torgo et al., 2013; Branco et al., 2017).
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
 
 from .._binning import assign_bins, check_labels, check_not_constant
+from .._label_estimator import LabelEstimator
 from .._constraints import BINS, WINDOW
 from .._lds import LDS
 from .._sklearn import Interval, StrOptions, _fit_context
@@ -168,7 +167,7 @@ def _check_control_points(points, name="control_points"):
     return pts
 
 
-class BaseRelevance(BaseEstimator):
+class BaseRelevance(LabelEstimator):
     """Base class of relevance functions: ``fit(y)``, then ``transform(y)``.
 
     Subclasses implement ``_fit(y)`` (store the fitted state) and
@@ -191,22 +190,6 @@ class BaseRelevance(BaseEstimator):
         """
         self._fit(check_labels(y))
         return self
-
-    def transform(self, y):
-        """Relevance of each label.
-
-        Parameters
-        ----------
-        y : array-like of shape (n_samples,)
-            Labels.
-
-        Returns
-        -------
-        relevance : ndarray of shape (n_samples,)
-            Values in [0, 1]; 1 is most relevant (rarest).
-        """
-        check_is_fitted(self)
-        return self._transform(check_labels(y))
 
     def fit_transform(self, y):
         """Fit to ``y`` and return the relevance of ``y``.
