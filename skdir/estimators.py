@@ -19,9 +19,10 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._deep._require import require_deep
+from ._extras import import_extra
 
-require_deep("skdir.estimators")
+import_extra("torch", "deep", "skdir.estimators")
+import_extra("skorch", "deep", "skdir.estimators")
 
 import torch  # noqa: E402
 from sklearn.base import clone  # noqa: E402

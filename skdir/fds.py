@@ -13,9 +13,9 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._deep._require import require_deep
+from ._extras import import_extra
 
-require_deep("skdir.fds", ("torch",))
+import_extra("torch", "deep", "skdir.fds")
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

@@ -24,9 +24,9 @@ This module needs the ``deep`` extra: ``pip install 'scikit-dir[deep]'``.
 import copy
 from numbers import Real
 
-from ._deep._require import require_deep
+from ._extras import import_extra
 
-require_deep("skdir.losses", ("torch",))
+import_extra("torch", "deep", "skdir.losses")
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402

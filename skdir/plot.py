@@ -9,18 +9,14 @@ from collections.abc import Mapping
 import numpy as np
 
 from ._binning import assign_bins, bin_edges, check_labels, is_log_rule
+from ._extras import import_extra
 from ._shots import REGIONS
 
 __all__ = ["plot_error_along_target", "plot_label_density", "plot_shot_errors"]
 
 
 def _axes(ax):
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - exercised without matplotlib
-        raise ImportError(
-            "skdir.plot needs matplotlib: pip install scikit-dir[plot]"
-        ) from exc
+    plt = import_extra("matplotlib.pyplot", "plot", "skdir.plot")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
     return ax

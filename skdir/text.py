@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from ._extras import import_extra
 from ._sklearn import Interval, validate_params
 
 # BiLSTMPairEncoder is importable from here too, but is not in __all__: it
@@ -64,14 +65,7 @@ PAD_ID = 0
 
 
 def _import_optional(name):
-    try:
-        return __import__(name, fromlist=["_"])
-    except ImportError as exc:
-        raise ImportError(
-            f"skdir.text needs the optional dependency {name!r}, which is not "
-            f"installed; install the text extra with "
-            f"pip install 'scikit-dir[text]'."
-        ) from exc
+    return import_extra(name, "text", "skdir.text")
 
 
 def _model_dir():

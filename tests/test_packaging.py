@@ -2,6 +2,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 BLOCK_TORCH = textwrap.dedent(
     """
     import sys
@@ -61,3 +63,52 @@ def test_private_scikit_learn_names_are_imported_in_one_module():
              for line in _private_imports(path)]
     assert not found, "import these from skdir._sklearn:\n" + "\n".join(found)
     assert list(_private_imports(root / "_sklearn.py"))  # the one home holds them
+
+
+def _blocked(names, code):
+    block = textwrap.dedent(f"""
+        import sys
+
+        class _Block:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in {set(names)!r}:
+                    raise ImportError(f"blocked import of {{name}}")
+                return None
+
+        sys.meta_path.insert(0, _Block())
+    """)
+    return subprocess.run([sys.executable, "-c", block + textwrap.dedent(code)],
+                          capture_output=True, text=True, timeout=120)
+
+
+MISSING = [
+    (["torch"], "import skdir.fds",
+     "skdir.fds needs the deep extra (torch not installed): pip install 'scikit-dir[deep]'"),
+    (["skorch"], "import skdir.estimators",
+     "skdir.estimators needs the deep extra (skorch not installed): "
+     "pip install 'scikit-dir[deep]'"),
+    (["matplotlib"], "import skdir.plot, numpy as np\n"
+                     "skdir.plot.plot_error_along_target([1, 2, 3], {'m': [1, 2, 3]})",
+     "skdir.plot needs the plot extra (matplotlib not installed): "
+     "pip install 'scikit-dir[plot]'"),
+    (["PIL"], "import skdir.datasets\nskdir.datasets.AgeDBImageDataset",
+     "skdir.datasets.AgeDBImageDataset needs the deep extra (PIL not installed): "
+     "pip install 'scikit-dir[deep]'"),
+    (["tokenizers"], "import skdir.text\nskdir.text.tokenize_pairs([('a b', 'c')])",
+     "skdir.text needs the text extra (tokenizers not installed): "
+     "pip install 'scikit-dir[text]'"),
+    (["pyarrow"], "import pandas as pd, tempfile, pathlib\n"
+                  "from skdir.benchmark._table import read_table\n"
+                  "p = pathlib.Path(tempfile.mkdtemp()) / 't.parquet'\np.write_bytes(b'')\n"
+                  "read_table(p)",
+     "reading t.parquet needs the parquet extra (pyarrow not installed): "
+     "pip install 'scikit-dir[parquet]'"),
+]
+
+
+@pytest.mark.parametrize("names, code, message", MISSING, ids=lambda v: str(v)[:30])
+def test_a_missing_extra_is_named_the_same_way_everywhere(names, code, message):
+    result = _blocked(names, code)
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == f"skdir._extras.MissingExtraError: {message}", result.stderr

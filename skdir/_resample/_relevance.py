@@ -18,8 +18,8 @@ from numbers import Real
 import numpy as np
 
 from .._binning import assign_bins, check_labels, check_not_constant
-from .._label_estimator import LabelEstimator
 from .._constraints import BINS, WINDOW
+from .._label_estimator import LabelEstimator
 from .._lds import LDS
 from .._sklearn import Interval, StrOptions, _fit_context
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._extras import import_extra
+
 __all__ = ["prepare_features", "read_table", "split_target"]
 
 #: The category that stands for a missing value of a categorical column.
@@ -71,7 +73,7 @@ def read_table(path):
     ----------
     path : str or path-like
         ``.csv`` (``.csv.gz``, ``.csv.zip``, ...) or ``.parquet``/``.pq``;
-        Parquet needs pyarrow (or fastparquet).
+        Parquet needs pyarrow (the ``parquet`` extra).
 
     Returns
     -------
@@ -84,13 +86,8 @@ def read_table(path):
                          f"{'is a folder' if path.is_dir() else 'does not exist'}.")
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] in (".parquet", ".pq"):
-        try:
-            return pd.read_parquet(path)
-        except ImportError as exc:
-            raise ValueError(
-                f"reading {path.name} needs pyarrow (or fastparquet): pip install pyarrow; "
-                "or save the table as CSV."
-            ) from exc
+        import_extra("pyarrow", "parquet", f"reading {path.name}")
+        return pd.read_parquet(path)
     if ".csv" not in suffixes and ".tsv" not in suffixes:
         raise ValueError(f"PATH must end in .csv (optionally compressed, e.g. .csv.gz) or "
                          f".parquet; got {path.name!r}.")

@@ -44,14 +44,9 @@ __all__ = [
 def __getattr__(name):
     # The image dataset subclasses torch's Dataset: import torch on access only.
     if name == "AgeDBImageDataset":
-        try:
-            from ._agedb_images import AgeDBImageDataset
-        except ImportError as exc:
-            raise ImportError(
-                f"skdir.datasets.AgeDBImageDataset needs torch and pillow "
-                f"({exc}); install them with pip install 'scikit-dir[deep]' pillow."
-            ) from exc
-        return AgeDBImageDataset
+        from ._agedb import image_dataset_class
+
+        return image_dataset_class("skdir.datasets.AgeDBImageDataset")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
+from .._extras import import_extra
 from ._base import read_data_file
 
 __all__ = ["load_agedb_dir"]
@@ -144,15 +145,17 @@ def load_agedb_dir(root=None, *, return_X_y=False, as_frame=False, img_size=224)
     return bunch
 
 
+def image_dataset_class(what):
+    """:class:`AgeDBImageDataset`, importing torch and pillow (the deep extra)."""
+    for module in ("torch", "PIL"):
+        import_extra(module, "deep", what)
+    from ._agedb_images import AgeDBImageDataset
+
+    return AgeDBImageDataset
+
+
 def _image_datasets(root, frame, img_size):
-    try:
-        from ._agedb_images import AgeDBImageDataset
-    except ImportError as exc:
-        raise ImportError(
-            f"load_agedb_dir(root=...) yields torch datasets of images and needs "
-            f"torch and pillow ({exc}); install them with "
-            f"pip install 'scikit-dir[deep]' pillow."
-        ) from exc
+    AgeDBImageDataset = image_dataset_class("load_agedb_dir(root=...), whose images")
     paths = frame["path"].to_numpy(dtype=object)
     base, flat = _resolve_root(root, paths[0])
     if flat:
