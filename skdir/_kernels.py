@@ -4,28 +4,24 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 from scipy.signal.windows import triang
 
-__all__ = ["KERNELS", "check_window_params", "kernel_window"]
+__all__ = ["KERNELS", "check_odd_ks", "kernel_window"]
 
 KERNELS = ("gaussian", "triang", "laplace")
 
 
-def check_window_params(kernel, ks, sigma, *, prefix=""):
-    """Raise a ValueError naming the parameter when a window is ill-defined.
+def check_odd_ks(ks, *, name="ks"):
+    """Raise a ValueError when the window size ``ks`` is even.
 
-    Type and range checks that ``_parameter_constraints`` can express live
-    there; this holds what it cannot (``ks`` odd).
+    The rest of a window's rules (kernel names, ``ks`` an int >= 1,
+    ``sigma`` finite and positive) are constraints in
+    :mod:`skdir._constraints`, checked before this; oddness is what the
+    constraint language cannot say.
     """
-    if kernel is not None and kernel not in KERNELS:
+    if ks % 2 == 0:
         raise ValueError(
-            f"{prefix}kernel must be one of {KERNELS} or None; got {kernel!r}."
+            f"{name} must be an odd integer >= 1 (the window is centred on a bin); "
+            f"got {ks!r}."
         )
-    if ks < 1 or ks % 2 == 0:
-        raise ValueError(
-            f"{prefix}ks must be an odd integer >= 1 (the window is centred on "
-            f"a bin); got {ks!r}."
-        )
-    if not sigma > 0:
-        raise ValueError(f"{prefix}sigma must be > 0; got {sigma!r}.")
 
 
 def kernel_window(kernel, ks, sigma):
@@ -41,6 +37,9 @@ def kernel_window(kernel, ks, sigma):
       because the reflected tails fold back into the window.
     - ``'triang'``: :func:`scipy.signal.windows.triang` (``sigma`` unused).
     - ``'laplace'``: ``exp(-|x| / sigma)`` on ``x = -(ks-1)/2 .. (ks-1)/2``.
+
+    The parameters are validated by the caller (the estimator's
+    constraints and :func:`check_odd_ks`), once per fit.
 
     Parameters
     ----------
@@ -64,7 +63,6 @@ def kernel_window(kernel, ks, sigma):
     >>> kernel_window("triang", 5, 2.0).round(4)
     array([0.3333, 0.6667, 1.    , 0.6667, 0.3333])
     """
-    check_window_params(kernel, ks, sigma)
     if kernel is None:
         return np.ones(1)
     half = (ks - 1) // 2

@@ -5,7 +5,7 @@ from scipy.ndimage import convolve1d
 
 from ._binning import assign_bins, bin_edges, warn_if_crowded
 from ._constraints import BINS, WINDOW
-from ._kernels import check_window_params, kernel_window
+from ._kernels import check_odd_ks, kernel_window
 from ._sklearn import StrOptions
 from ._weighter import BaseWeighter
 
@@ -141,7 +141,7 @@ class LDS(BaseWeighter):
         self.count_clip = count_clip
 
     def _fit(self, y, sample_weight):
-        check_window_params(self.kernel, self.ks, self.sigma)
+        check_odd_ks(self.ks)
         count_clip = _check_count_clip(self.count_clip)
         # Zero-weight labels are not part of the distribution: they must not
         # stretch the bin range (a weight of 0 equals removing the sample).

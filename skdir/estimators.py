@@ -41,7 +41,7 @@ from ._binning import (  # noqa: E402
     check_not_constant,
     warn_if_crowded,
 )
-from ._constraints import BINS, KERNEL, KS, SIGMA  # noqa: E402
+from ._constraints import BINS  # noqa: E402
 from ._deep.data import ArrayDataset, DeviceLoader, as_tensor, resolve_device  # noqa: E402
 from ._deep.mlp import ACTIVATIONS, MLP  # noqa: E402
 from ._deep.net import DIRNet, feature_width  # noqa: E402
@@ -55,7 +55,7 @@ from ._sklearn import (  # noqa: E402
     validate_parameter_constraints,
 )
 from ._weighter import combined_weights  # noqa: E402
-from .fds import FDS, UPDATE_MODES, check_fds_params  # noqa: E402
+from .fds import FDS, FDS_RULES, check_fds_params  # noqa: E402
 from .losses import LOSSES, PerSampleLoss, WeightedLoss  # noqa: E402
 
 __all__ = ["ArrayDataset", "DIRNet", "DeepRegressor", "DeviceLoader", "MLP"]
@@ -238,14 +238,6 @@ class DeepRegressor(NeuralNetRegressor):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "batch_norm": ["boolean"],
         "fds": ["boolean"],
-        "fds__kernel": KERNEL,
-        "fds__ks": KS,
-        "fds__sigma": SIGMA,
-        "fds__momentum": [Interval(Real, 0, 1, closed="left"), None],
-        "fds__clip": [tuple, list],
-        "fds__start_update": [Interval(Integral, 0, None, closed="left")],
-        "fds__start_smooth": [Interval(Integral, 0, None, closed="left")],
-        "fds__update": [StrOptions(set(UPDATE_MODES))],
         "fds__bins": BINS,
         "loss": [StrOptions(set(LOSSES)), callable],
         "lr": [Interval(Real, 0, None, closed="neither")],
@@ -363,6 +355,10 @@ class DeepRegressor(NeuralNetRegressor):
         # (_params_to_validate) is rebuilt from the parameters on clone.
         return [k for k in super()._get_param_names() if not k.startswith("_")]
 
+    def _fds_settings(self):
+        """The FDS layer's settings, from the ``fds__*`` parameters."""
+        return {key: getattr(self, f"fds__{key}") for key in FDS_RULES}
+
     def _check_own_params(self):
         name = type(self).__name__
         validate_parameter_constraints(
@@ -381,12 +377,7 @@ class DeepRegressor(NeuralNetRegressor):
             raise ValueError(
                 f"hidden_sizes must be a tuple of ints >= 1; got {sizes!r}."
             )
-        check_fds_params(
-            kernel=self.fds__kernel, ks=self.fds__ks, sigma=self.fds__sigma,
-            momentum=self.fds__momentum, clip=self.fds__clip,
-            start_update=self.fds__start_update, start_smooth=self.fds__start_smooth,
-            update=self.fds__update, prefix="fds__",
-        )
+        check_fds_params(self._fds_settings(), prefix="fds__", caller=name)
         if self.criterion is not None:
             raise ValueError(
                 f"{name} chooses its loss with loss=...; leave criterion=None "
@@ -620,10 +611,7 @@ class DeepRegressor(NeuralNetRegressor):
         width = feature_width(extractor, info["probe"])
         fds = None
         if self.fds:
-            fds = FDS(width, self.fds_bin_edges_, kernel=self.fds__kernel, ks=self.fds__ks,
-                      sigma=self.fds__sigma, momentum=self.fds__momentum,
-                      clip=tuple(self.fds__clip), start_update=self.fds__start_update,
-                      start_smooth=self.fds__start_smooth, update=self.fds__update)
+            fds = FDS._checked(width, self.fds_bin_edges_, **self._fds_settings())
         net = DIRNet(extractor, width, fds)
         with torch.no_grad():
             net.head.bias.fill_(info["y_mean"])  # start from the mean label

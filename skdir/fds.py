@@ -9,7 +9,7 @@ regression head, active only while training.
 This module needs the ``deep`` extra: ``pip install 'scikit-dir[deep]'``.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
@@ -21,14 +21,17 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from ._binning import assign_bins, bin_edges, check_labels  # noqa: E402
-from ._kernels import KERNELS, check_window_params, kernel_window  # noqa: E402
+from ._constraints import FDS as FDS_RULES  # noqa: E402
+from ._constraints import FDS_UPDATE_MODES  # noqa: E402
+from ._kernels import check_odd_ks, kernel_window  # noqa: E402
+from ._sklearn import validate_parameter_constraints  # noqa: E402
 
 __all__ = ["FDS", "UPDATE_MODES", "smoothing_taps"]
 
 #: Where the statistics come from: ``'online'`` accumulates the features of
 #: the epoch's own training forward passes, ``'epoch'`` expects an extra
 #: no-grad pass over the training set at the end of each epoch.
-UPDATE_MODES = ("online", "epoch")
+UPDATE_MODES = FDS_UPDATE_MODES
 
 
 def smoothing_taps(n_bins, ks):
@@ -80,23 +83,23 @@ def _check_clip(clip, name):
     return low, high
 
 
-def check_fds_params(*, kernel, ks, sigma, momentum, clip, start_update, start_smooth,
-                     update, prefix=""):
-    """Raise a ValueError naming the parameter for an ill-defined FDS."""
-    if kernel is None or kernel not in KERNELS:
-        raise ValueError(f"{prefix}kernel must be one of {KERNELS}; got {kernel!r}.")
-    check_window_params(kernel, ks, sigma, prefix=prefix)
-    if momentum is not None and not (isinstance(momentum, Real) and 0 <= momentum < 1):
-        raise ValueError(
-            f"{prefix}momentum must be None (cumulative average) or a float in "
-            f"[0, 1); got {momentum!r}."
-        )
-    _check_clip(clip, f"{prefix}clip")
-    for name, value in (("start_update", start_update), ("start_smooth", start_smooth)):
-        if not isinstance(value, Integral) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"{prefix}{name} must be an int >= 0 (an epoch); got {value!r}.")
-    if update not in UPDATE_MODES:
-        raise ValueError(f"{prefix}update must be one of {UPDATE_MODES}; got {update!r}.")
+def check_fds_params(params, *, prefix="", caller="FDS"):
+    """Raise a ValueError naming the parameter for an ill-defined FDS.
+
+    Parameters
+    ----------
+    params : dict
+        The settings of :data:`skdir._constraints.FDS`, keyed without prefix.
+    prefix : str, default=""
+        How the caller names them (``"fds__"`` in DeepRegressor).
+    caller : str, default="FDS"
+        Who is being configured, for the message.
+    """
+    validate_parameter_constraints(
+        {prefix + key: rule for key, rule in FDS_RULES.items()},
+        {prefix + key: params[key] for key in FDS_RULES}, caller_name=caller)
+    check_odd_ks(params["ks"], name=f"{prefix}ks")
+    _check_clip(params["clip"], f"{prefix}clip")
 
 
 class FDS(nn.Module):
@@ -153,6 +156,12 @@ class FDS(nn.Module):
     update : {'online', 'epoch'}, default='online'
         ``'online'``: ``forward`` accumulates the training features it sees.
         ``'epoch'``: only explicit :meth:`accumulate` calls do.
+    validate_bins : bool, default=True
+        Check in every training ``forward`` that the bin indices lie in
+        ``[0, n_bins)``, with a clear error instead of an indexing error (a
+        device-side assert on CUDA). It costs one reduction and one
+        host-device sync per batch; turn it off when the bins come from
+        :meth:`bin_index`.
 
     Attributes
     ----------
@@ -198,16 +207,36 @@ class FDS(nn.Module):
 
     def __init__(self, n_features, bin_edges, *, kernel="gaussian", ks=5, sigma=2.0,
                  momentum=0.9, clip=(0.1, 10.0), start_update=0, start_smooth=1,
-                 update="online"):
+                 update="online", validate_bins=True):
         super().__init__()
         if not isinstance(n_features, Integral) or isinstance(n_features, bool) or n_features < 1:
             raise ValueError(f"n_features must be an int >= 1; got {n_features!r}.")
-        check_fds_params(kernel=kernel, ks=ks, sigma=sigma, momentum=momentum, clip=clip,
-                         start_update=start_update, start_smooth=start_smooth, update=update)
+        check_fds_params(dict(kernel=kernel, ks=ks, sigma=sigma, momentum=momentum, clip=clip,
+                              start_update=start_update, start_smooth=start_smooth,
+                              update=update))
+        self._build(n_features, bin_edges, kernel=kernel, ks=ks, sigma=sigma,
+                    momentum=momentum, clip=clip, start_update=start_update,
+                    start_smooth=start_smooth, update=update, validate_bins=validate_bins)
+
+    @classmethod
+    def _checked(cls, n_features, bin_edges, **params):
+        """A layer from settings the caller validated with :func:`check_fds_params`.
+
+        DeepRegressor checks its ``fds__*`` settings once per fit, under
+        their own names, and computes the bins itself (always in range).
+        """
+        layer = cls.__new__(cls)
+        nn.Module.__init__(layer)
+        layer._build(n_features, bin_edges, validate_bins=False, **params)
+        return layer
+
+    def _build(self, n_features, bin_edges, *, kernel, ks, sigma, momentum, clip,
+               start_update, start_smooth, update, validate_bins):
         edges = _edges(bin_edges)
         n_bins = edges.size - 1
         window = kernel_window(kernel, ks, sigma)
         window = window / window.sum()
+        self.validate_bins = bool(validate_bins)
 
         self.kernel, self.ks, self.sigma = kernel, int(ks), float(sigma)
         self.momentum = None if momentum is None else float(momentum)
@@ -498,6 +527,17 @@ class FDS(nn.Module):
                 f"FDS expects bins as a LongTensor of shape ({features.shape[0]},); got "
                 f"{bins.dtype} of shape {tuple(bins.shape)}."
             )
+        if self.validate_bins and bins.numel():
+            # one reduction and one host sync; DeepRegressor skips it (its
+            # bins come from bin_index, always in range)
+            low, high = torch.aminmax(bins)
+            low, high = int(low), int(high)
+            if low < 0 or high >= self.n_bins:
+                raise ValueError(
+                    f"FDS expects bin indices in [0, {self.n_bins}) (the layer has "
+                    f"{self.n_bins} bins); got indices from {low} to {high}. Bin labels "
+                    "with FDS.bin_index(y)."
+                )
 
 
 def _edges(edges):

@@ -242,16 +242,19 @@ def test_bins_match_lds_for_float_labels_and_out_of_range_labels_clip():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"kernel": "box"}, "kernel must be one of"),
-        ({"kernel": None}, "kernel must be one of"),
+        ({"kernel": "box"}, "The 'kernel' parameter of FDS must be a str among"),
+        ({"kernel": None}, "The 'kernel' parameter of FDS must be a str among"),
         ({"ks": 4}, "ks must be an odd integer"),
-        ({"sigma": 0}, "sigma must be > 0"),
-        ({"momentum": 1.0}, "momentum must be None"),
+        ({"ks": 5.0}, r"The 'ks' parameter of FDS must be an int in the range \[1, inf\)"),
+        ({"sigma": 0}, r"The 'sigma' parameter of FDS must be a float in the range \(0.0, inf\)"),
+        ({"sigma": np.inf}, r"The 'sigma' parameter of FDS must be a float in the range"),
+        ({"momentum": 1.0}, "The 'momentum' parameter of FDS must be a float in the range"),
         ({"clip": (2, 1)}, "clip must satisfy"),
-        ({"clip": 3}, "clip must be a pair"),
-        ({"start_update": -1}, "start_update must be an int"),
-        ({"start_smooth": 1.5}, "start_smooth must be an int"),
-        ({"update": "batch"}, "update must be one of"),
+        ({"clip": 3}, "The 'clip' parameter of FDS must be an instance of"),
+        ({"clip": ("a", 2)}, "clip must be a pair"),
+        ({"start_update": -1}, "The 'start_update' parameter of FDS must be an int"),
+        ({"start_smooth": 1.5}, "The 'start_smooth' parameter of FDS must be an int"),
+        ({"update": "batch"}, "The 'update' parameter of FDS must be a str among"),
         ({"n_features": 0}, "n_features must be an int"),
         ({"bin_edges": [0, 1]}, "at least 3 values"),
         ({"bin_edges": [0, 2, 1]}, "strictly increasing"),
@@ -269,6 +272,10 @@ def test_bad_batches_are_reported():
         fds.train()(torch.randn(4, 5), torch.zeros(4, dtype=torch.long))
     with pytest.raises(ValueError, match="LongTensor"):
         fds.train()(torch.randn(4, 3), torch.zeros(4))
+    n_bins = fds.n_bins
+    for bad in (n_bins, -1):
+        with pytest.raises(ValueError, match=rf"FDS expects bin indices in \[0, {n_bins}\)"):
+            fds.train()(torch.randn(2, 3), torch.tensor([0, bad]))
 
 
 @pytest.mark.parametrize("edges", [5, "auto", None])
