@@ -293,31 +293,39 @@ def _write_plots(result, out):
     from ..reweight import LDS
 
     data = result.data
-    target = result.settings.get("target", "label")
+    target = result.settings.get("target", getattr(data, "info", {}).get("target"))
+    target_name = None if target is None else str(target)
     paths = []
 
-    def save(fig, ax, name, title):
+    def save(ax, name, title):
         ax.set_title(title)
-        ax.set_xlabel(ax.get_xlabel().replace("label", str(target)))
         paths.append(out / name)
-        fig.savefig(paths[-1], dpi=120, bbox_inches="tight")
-        plt.close(fig)
+        # constrained layout keeps the outside legends and labels in the image
+        ax.get_figure().savefig(paths[-1], dpi=120)
+        plt.close(ax.get_figure())
 
-    fig, ax = plt.subplots(figsize=(8, 3.5))
-    plot_label_density(LDS(bins=data.bins).fit(data.y_train), ax=ax)
-    save(fig, ax, "label_density.png", f"{data.name}: training label density")
+    def axes():
+        return plt.subplots(figsize=(8, 3.5), layout="constrained")[1]
 
-    means = result.summary.query("metric == 'mae'").pivot(
-        index="region", columns="method", values="mean")
-    tables = {m: pd.DataFrame({"mae": means[m]}) for m in result.settings["methods"]}
-    fig, ax = plt.subplots(figsize=(8, 3.5))
-    plot_shot_errors(tables, metric="mae", ax=ax)
-    save(fig, ax, "shot_errors.png", f"{data.name}: test MAE by shot region (mean over splits)")
+    ax = plot_label_density(LDS(bins=data.bins).fit(data.y_train), target_name=target_name,
+                            ax=axes())
+    save(ax, "label_density.png", f"{data.name}: training label density")
 
-    fig, ax = plt.subplots(figsize=(8, 3.5))
-    plot_error_along_target(data.y_test, result.predictions, y_train=data.y_train,
-                            bins=data.bins, ax=ax)
+    # one shot table (region x metric) per split for each method: the error
+    # bars are the spread over the splits
+    metric, records = result.metric, result.records
+    tables = {method: [split.pivot(index="region", columns="metric", values="value")
+                       .reindex(list(REGIONS)) for _, split in rows.groupby("split")]
+              for method, rows in records.groupby("method", sort=False)}
+    tables = {m: tables[m] for m in result.settings["methods"]}
+    n_splits = records["split"].nunique()
+    ax = plot_shot_errors(tables, metric=metric, ax=axes())
+    save(ax, "shot_errors.png", f"{data.name}: test {metric.upper()} by shot region "
+                                f"(mean ± std over {n_splits} split(s))")
+
+    ax = plot_error_along_target(data.y_test, result.predictions, y_train=data.y_train,
+                                 bins=data.bins, target_name=target_name, ax=axes())
     which = ("out-of-fold, first repeat" if result.settings.get("command") == "compare"
              else f"seed {result.settings['seeds'][0]}")
-    save(fig, ax, "error_along_target.png", f"{data.name}: test MAE along the target ({which})")
+    save(ax, "error_along_target.png", f"{data.name}: test MAE along the target ({which})")
     return paths
