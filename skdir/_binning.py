@@ -20,6 +20,7 @@ __all__ = [
     "check_not_constant",
     "is_log_rule",
     "warn_if_crowded",
+    "warn_outside_edges",
 ]
 
 #: The named binning rules ``bins`` accepts besides a count and explicit edges.
@@ -56,14 +57,17 @@ def check_labels(y, *, name="y", dtype=np.float64):
     """
     if y is None:
         raise ValueError(f"requires {name} to be passed, but {name} is None.")
-    arr = check_array(
-        y,
-        ensure_2d=False,
-        dtype=dtype,
-        ensure_all_finite=True,
-        ensure_min_samples=1,
-        input_name=name,
-    )
+    # scikit-learn's finiteness check sums the labels first: labels near
+    # +-1.8e308 overflow that sum, which is not an error of theirs
+    with np.errstate(over="ignore", invalid="ignore"):
+        arr = check_array(
+            y,
+            ensure_2d=False,
+            dtype=dtype,
+            ensure_all_finite=True,
+            ensure_min_samples=1,
+            input_name=name,
+        )
     if arr.ndim == 2 and arr.shape[1] == 1:
         return column_or_1d(arr, warn=True)
     if arr.ndim != 1:
@@ -74,8 +78,12 @@ def check_labels(y, *, name="y", dtype=np.float64):
     return arr
 
 
-def check_not_constant(y, *, name="y", purpose="to form bins"):
-    """Raise a ValueError when every label of ``y`` is the same.
+def check_not_constant(y, *, name="y", purpose="to form bins", n_samples=None):
+    """Raise a ValueError when the labels of ``y`` cannot span a range.
+
+    That is when every label is the same, or when their range ``max - min``
+    overflows float64 (labels near +-1.8e308 of both signs): no bin width,
+    bandwidth or standardisation can be computed then.
 
     Parameters
     ----------
@@ -85,6 +93,9 @@ def check_not_constant(y, *, name="y", purpose="to form bins"):
         Name of the labels in the message.
     purpose : str, default="to form bins"
         What needs two distinct values, for the message.
+    n_samples : int or None, default=None
+        Number of samples the labels stand for, for the message, when ``y``
+        holds distinct values only.
 
     Returns
     -------
@@ -93,9 +104,15 @@ def check_not_constant(y, *, name="y", purpose="to form bins"):
     """
     lo, hi = float(np.min(y)), float(np.max(y))
     if lo == hi:
+        n_samples = y.shape[0] if n_samples is None else n_samples
         raise ValueError(
-            f"{name} is constant: its n_samples={y.shape[0]} labels all equal {lo!r}; "
+            f"{name} is constant: its n_samples={n_samples} labels all equal {lo!r}; "
             f"at least two distinct label values are needed {purpose}."
+        )
+    if not np.isfinite(hi - lo):
+        raise ValueError(
+            f"{name} spans {lo!r} to {hi!r}: its range (max - min) overflows float64. "
+            "Rescale the labels (divide them by a power of ten) before fitting."
         )
     return lo, hi
 
@@ -276,6 +293,43 @@ def warn_if_crowded(counts, bins, labels, *, name="bins"):
         f"apart. For a skewed, non-negative target (prices, counts) use "
         f"{name}='log' (equal-width bins on a log scale); otherwise give {name} "
         "as explicit edges. (Shown once per session.)",
+    )
+
+
+def warn_outside_edges(y, edges, bins, *, name="bins"):
+    """Warn (once per session and edges) when fitted labels lie beyond explicit edges.
+
+    Labels beyond explicit edges are counted in the edge bins, which is what
+    a test label outside the training range needs; for the labels a fit
+    learns from it usually means edges in the wrong units (a standardised
+    target against edges in label units), and the bins then cannot tell the
+    labels apart.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        The labels being fitted.
+    edges : ndarray of shape (n_bins + 1,)
+        The bin edges.
+    bins : object
+        The ``bins`` parameter; only explicit edges are judged.
+    name : str, default="bins"
+        Name of the parameter, for the message.
+    """
+    if isinstance(bins, str | Integral):
+        return
+    idx = assign_bins(y, edges, clip=False)
+    outside = int(np.count_nonzero((idx < 0) | (idx >= edges.size - 1)))
+    if not outside:
+        return
+    from ._warnings import warn_once
+
+    warn_once(
+        ("outside-edges", name, edges.tobytes()),
+        f"{outside} of {y.shape[0]} labels lie outside the {name} edges "
+        f"[{edges[0]:.6g}, {edges[-1]:.6g}] (the labels span {float(np.min(y)):.6g} to "
+        f"{float(np.max(y)):.6g}) and are counted in the edge bins. Give edges that "
+        "cover the labels, in the labels' units.",
     )
 
 

@@ -17,16 +17,27 @@ _NODES_PER_BANDWIDTH = 16
 _MAX_NODES = 2**18
 
 
-def _silverman_bandwidth(y, sample_weight):
+#: Densities closer than this (relative to the largest) are equal: what
+#: separates them is rounding, which the rescaling to [0, 1] would blow up.
+_DENSITY_RTOL = 1e-9
+
+
+def _silverman_bandwidth(z, sample_weight):
     # Silverman's rule as scipy.stats.gaussian_kde(bw_method="silverman") in
     # one dimension, std * (n * 3 / 4) ** (-1 / 5), with sample_weight read as
     # frequencies (a weight of 2 equals a repeated sample): n = sum(weights),
     # unbiased variance over n - 1. With unit weights this is scipy's value.
-    total = sample_weight.sum()
-    mean = np.dot(sample_weight, y) / total
-    sum_sq = np.dot(sample_weight, (y - mean) ** 2)
-    var = sum_sq / (total - 1.0) if total > 1.0 else sum_sq / total
-    return float(np.sqrt(var) * (total * 3.0 / 4.0) ** (-1.0 / 5.0))
+    # The weights are summed in units of the largest, and n enters through
+    # its logarithm, so that weights near 1e308 or below 1e-300 stay finite.
+    unit = float(sample_weight.max())
+    w = sample_weight / unit
+    total = w.sum()  # n / unit
+    mean = np.dot(w, z) / total
+    sum_sq = np.dot(w, (z - mean) ** 2)  # (sum of squares) / unit
+    n_above_one = np.log(total) + np.log(unit) > 0
+    var = sum_sq / (total - 1.0 / unit) if n_above_one else sum_sq / total
+    log_n = np.log(total) + np.log(unit)
+    return float(np.sqrt(var) * np.exp(-(log_n + np.log(0.75)) / 5.0))
 
 
 class DenseWeight(BaseWeighter):
@@ -41,7 +52,11 @@ class DenseWeight(BaseWeighter):
 
     The density is computed on a grid (linear binning, then a Gaussian
     filter from :mod:`scipy.ndimage`), in O(n) time: the original package
-    evaluates the KDE at every training point, O(n^2).
+    evaluates the KDE at every training point, O(n^2). The labels are
+    rescaled to [0, 1] for the computation (the weights do not depend on
+    the labels' units), so tiny and huge label ranges work alike; densities
+    that differ by rounding only (relative 1e-9) count as equal, so that a
+    symmetric set of labels gets symmetric weights.
 
     Parameters
     ----------
@@ -66,6 +81,10 @@ class DenseWeight(BaseWeighter):
     density_range_ : tuple of (float, float)
         Lowest and highest density at a training label, which map to
         ``p' = 0`` and ``p' = 1``.
+    label_range_ : tuple of (float, float)
+        Smallest and largest training label: the density is computed for
+        ``(y - low) / (high - low)``, and ``grid_`` and ``density_`` are that
+        density in label units.
     scale_ : float
         Factor that gives the training weights mean 1.
 
@@ -106,16 +125,24 @@ class DenseWeight(BaseWeighter):
         keep = sample_weight > 0
         y_in, w_in = (y, sample_weight) if keep.all() else (y[keep], sample_weight[keep])
         lo, hi = check_not_constant(y_in, purpose="for a label density")
-        h = self.bandwidth
-        if h is None:
-            h = _silverman_bandwidth(y_in, w_in)
-        start, stop = lo - 4 * h, hi + 4 * h
+        # computed on z = (y - lo) / span in [0, 1]; stored in label units
+        span = hi - lo
+        z = (y_in - lo) / span
+        h = (_silverman_bandwidth(z, w_in) if self.bandwidth is None
+             else self.bandwidth / span)
+        if not h > 0:
+            raise ValueError(
+                f"the bandwidth of the label density is {h * span!r}: too small to "
+                f"compute against the label range ({span!r}). Give bandwidth= in label "
+                "units, or rescale the labels."
+            )
+        start, stop = -4 * h, 1 + 4 * h
         wanted = int(np.ceil((stop - start) * _NODES_PER_BANDWIDTH / h))
         n_nodes = max(min(wanted, _MAX_NODES), 16)
         if wanted > _MAX_NODES:
             warnings.warn(
-                f"The label range ({hi - lo:.4g}) spans {wanted // _NODES_PER_BANDWIDTH} "
-                f"bandwidths ({h:.4g}); the density grid is capped at {_MAX_NODES} nodes, "
+                f"The label range ({span:.4g}) spans {wanted // _NODES_PER_BANDWIDTH} "
+                f"bandwidths ({h * span:.4g}); the density grid is capped at {_MAX_NODES} nodes, "
                 f"so it is coarser than the bandwidth and only approximate. Set a larger "
                 f"bandwidth, or transform the labels (e.g. a log) to shorten the range.",
                 UserWarning,
@@ -125,29 +152,40 @@ class DenseWeight(BaseWeighter):
 
         # Linear binning: each label splits its weight between the two nodes
         # around it, which keeps the grid density accurate to O(step^2).
-        pos = (y_in - start) / step
+        w = w_in / w_in.max()  # the density is normalised: relative weights suffice
+        pos = (z - start) / step
         left = np.minimum(np.floor(pos).astype(np.intp), n_nodes - 2)
         frac = pos - left
-        mass = np.bincount(left, w_in * (1 - frac), minlength=n_nodes)
-        mass += np.bincount(left + 1, w_in * frac, minlength=n_nodes)
+        mass = np.bincount(left, w * (1 - frac), minlength=n_nodes)
+        mass += np.bincount(left + 1, w * frac, minlength=n_nodes)
         density = gaussian_filter1d(mass, sigma=h / step, mode="constant", truncate=6.0)
-        density /= w_in.sum() * step
+        density /= w.sum() * step
 
-        self.bandwidth_ = float(h)
-        self.grid_ = np.linspace(start, stop, n_nodes)
-        self.density_ = density
-        at_train = np.interp(y_in, self.grid_, density)
-        self.density_range_ = (float(at_train.min()), float(at_train.max()))
+        grid = np.linspace(start, stop, n_nodes)
+        # the weights are computed in z units: in label units a tiny range
+        # makes the density, and its slopes between nodes, overflow
+        self._unit_density = (grid, density)
+        at_train = np.interp(z, grid, density)
+        self._unit_range = (float(at_train.min()), float(at_train.max()))
+        self.label_range_ = (lo, hi)
+        self.bandwidth_ = float(h * span)
+        self.grid_ = lo + grid * span
+        self.density_ = density / span
+        self.density_range_ = tuple(d / span for d in self._unit_range)
         raw = self._raw(at_train)
-        self.scale_ = float(w_in.sum() / np.dot(w_in, raw))
+        self.scale_ = float(w.sum() / np.dot(w, raw))
         return self._transform(y)
 
     def _raw(self, density):
-        d_min, d_max = self.density_range_
-        span = d_max - d_min
-        scaled = (density - d_min) / span if span > 0 else np.zeros_like(density)
+        """Unnormalised weights of densities in z units."""
+        d_min, d_max = self._unit_range
+        spread = d_max - d_min
+        scaled = ((density - d_min) / spread if spread > _DENSITY_RTOL * d_max
+                  else np.zeros_like(density))
         return np.maximum(1.0 - self.alpha * scaled, self.eps)
 
     def _transform(self, y):
-        density = np.interp(y, self.grid_, self.density_, left=0.0, right=0.0)
-        return self._raw(density) * self.scale_
+        lo, hi = self.label_range_
+        grid, density = self._unit_density
+        at = np.interp((y - lo) / (hi - lo), grid, density, left=0.0, right=0.0)
+        return self._raw(at) * self.scale_

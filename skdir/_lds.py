@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.ndimage import convolve1d
 
-from ._binning import assign_bins, bin_edges, warn_if_crowded
+from ._binning import assign_bins, bin_edges, warn_if_crowded, warn_outside_edges
 from ._constraints import BINS, WINDOW
 from ._kernels import check_odd_ks, kernel_window
 from ._sklearn import StrOptions
@@ -73,7 +73,9 @@ class LDS(BaseWeighter):
     bin_edges_ : ndarray of shape (n_bins + 1,)
         Bin edges.
     bin_counts_ : ndarray of shape (n_bins,)
-        Training count per bin (weighted by ``sample_weight`` if given).
+        Training count per bin (weighted by ``sample_weight`` if given; inf
+        where weights near the largest float64 sum past it, which the
+        weights themselves do not need).
     effective_density_ : ndarray of shape (n_bins,)
         The smoothed per-bin value the weights invert (square-rooted counts
         for ``'sqrt_inv'``), normalised to sum 1.
@@ -147,11 +149,20 @@ class LDS(BaseWeighter):
         # stretch the bin range (a weight of 0 equals removing the sample).
         support = y if sample_weight.all() else y[sample_weight > 0]
         edges = bin_edges(support, self.bins)
+        warn_outside_edges(support, edges, self.bins)
         idx = assign_bins(y, edges)
-        counts = np.bincount(idx, weights=sample_weight, minlength=edges.size - 1)
-        warn_if_crowded(counts, self.bins, support)
+        # The weights do not change when every sample weight is multiplied by
+        # the same factor; counting in units of the largest one keeps the
+        # sums finite for huge weights and exact for subnormal ones.
+        unit = float(sample_weight.max())
+        relative = np.bincount(idx, weights=sample_weight if unit == 1.0 else sample_weight / unit,
+                               minlength=edges.size - 1)
+        with np.errstate(over="ignore"):  # inf counts are documented; the weights use relative
+            counts = relative * unit
+        warn_if_crowded(relative, self.bins, support)
 
-        values = counts if count_clip is None else np.clip(counts, *count_clip)
+        # count_clip bounds are in samples: they need the counts themselves
+        values = relative if count_clip is None else np.clip(counts, *count_clip)
         if self.reweight == "sqrt_inv":
             values = np.sqrt(values)
         window = kernel_window(self.kernel, self.ks, self.sigma)
@@ -162,7 +173,7 @@ class LDS(BaseWeighter):
         raw[occupied] = 1.0 / smoothed[occupied]
         raw[~occupied] = raw[occupied].max()
         # Mean 1 over the fitted samples, computed per bin: sum_b c_b w_b / sum_b c_b.
-        raw *= counts.sum() / np.dot(counts, raw)
+        raw *= relative.sum() / np.dot(relative, raw)
 
         self.bin_edges_ = edges
         self.bin_counts_ = counts

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
+from ._binning import assign_bins, bin_edges, check_labels, check_not_constant, warn_if_crowded
 from ._sklearn import _check_sample_weight
 
 __all__ = ["REGIONS", "LabelDistribution", "check_thresholds", "shot_regions",
@@ -123,6 +123,8 @@ def shot_regions(y, distribution, *, bins=None, many_shot_threshold=100,
     """
     check_thresholds(few_shot_threshold, many_shot_threshold)
     bins = "auto" if bins is None else bins
+    if distribution.values.size == 1:  # name the samples, not the one distinct value
+        check_not_constant(distribution.values, name="y_train", n_samples=distribution.n_samples)
     edges = bin_edges(distribution.values, bins, label_name="y_train")
     per_bin = distribution.bin_counts(edges)
     warn_if_crowded(per_bin, bins, distribution.values)

@@ -40,6 +40,7 @@ from ._binning import (  # noqa: E402
     check_labels,
     check_not_constant,
     warn_if_crowded,
+    warn_outside_edges,
 )
 from ._constraints import BINS  # noqa: E402
 from ._deep.data import ArrayDataset, DeviceLoader, as_tensor, resolve_device  # noqa: E402
@@ -510,14 +511,24 @@ class DeepRegressor(NeuralNetRegressor):
             )
         if isinstance(y, torch.Tensor):
             y = y.detach().cpu().numpy()
-        return check_labels(y)
+        y = check_labels(y)
+        big = np.abs(y) > np.finfo(np.float32).max
+        if big.any():
+            raise ValueError(
+                f"y has {int(big.sum())} label(s) beyond float32's range (+-3.4e38, e.g. "
+                f"{float(y[big][0])!r}); the network trains in float32. Rescale the labels "
+                "(standardise them, or divide them by a power of ten) before fitting."
+            )
+        return y
 
     def _fds_edges(self, y, sample_weight):
         # the bins LDS would form: zero-weight labels do not stretch them
         support = y if sample_weight is None or sample_weight.all() else y[sample_weight > 0]
         if self.fds__bins is None or isinstance(self.fds__bins, str | Integral):
             check_not_constant(support, purpose="to form the FDS bins (fds=True)")
-        return bin_edges(support, self.fds__bins, name="fds__bins")
+        edges = bin_edges(support, self.fds__bins, name="fds__bins")
+        warn_outside_edges(support, edges, self.fds__bins, name="fds__bins")
+        return edges
 
     def _dataset(self, X, y, sample_weight, *, reset):
         """Validate the training data and pack it for skorch."""
@@ -630,6 +641,9 @@ class DeepRegressor(NeuralNetRegressor):
             criterion = loss(**kwargs)
         if not isinstance(criterion, WeightedLoss):
             criterion = PerSampleLoss(criterion)
+        # the sample weights were checked on the host when packed: no
+        # host-device sync per batch to check them again
+        criterion.check_weights = False
         self.criterion_ = criterion
         return self
 
@@ -766,6 +780,18 @@ class DeepRegressor(NeuralNetRegressor):
         except KeyboardInterrupt:
             pass
         self.notify("on_train_end", X=dataset, y=None)
+        losses = [row.get("train_loss") for row in self.history]
+        bad = [i + 1 for i, loss in enumerate(losses) if loss is not None
+               and not np.isfinite(loss)]
+        if bad:
+            warnings.warn(
+                f"{type(self).__name__}: the training loss is not finite from epoch {bad[0]} "
+                f"on (last: {float(losses[-1])!r}), so the network's predictions are meaningless. "
+                "Scale the target (standardise it), lower lr, or check the inputs for "
+                "extreme values.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
 
     # ------------------------------------------------------------------
     # Public API

@@ -49,8 +49,17 @@ class WeightedLoss(nn.Module):
     """Base class: per-sample losses reduced as ``mean(weight * loss)``.
 
     Subclasses implement :meth:`per_sample`. ``forward(input, target,
-    weight=None)`` flattens ``input`` and ``target`` to 1-D (they must hold
-    the same number of elements) and returns a scalar.
+    weight=None)`` flattens ``input``, ``target`` and ``weight`` to 1-D
+    (they must hold the same number of elements; weights must be
+    non-negative) and returns a scalar.
+
+    Attributes
+    ----------
+    check_weights : bool
+        Whether ``forward`` refuses negative weights (True by default). The
+        check costs one reduction and one host-device sync per call on a
+        GPU; :class:`~skdir.estimators.DeepRegressor`, which checks its
+        sample weights once on the host, turns it off.
 
     Examples
     --------
@@ -62,6 +71,8 @@ class WeightedLoss(nn.Module):
     >>> LogCosh()(torch.zeros(3), torch.zeros(3))
     tensor(0.)
     """
+
+    check_weights = True
 
     def per_sample(self, input, target):
         """Loss of each sample, shape ``(batch,)``."""
@@ -91,9 +102,21 @@ class WeightedLoss(nn.Module):
                 f"input and target must hold the same number of values; got "
                 f"{input.shape[0]} and {target.shape[0]}."
             )
+        if weight is not None:
+            weight = weight.reshape(-1)
+            if weight.shape != input.shape:
+                raise ValueError(
+                    f"weight must hold one value per sample, as input does; got "
+                    f"{weight.shape[0]} weights for {input.shape[0]} samples."
+                )
+            if self.check_weights and bool((weight < 0).any()):
+                raise ValueError(
+                    f"weight must be non-negative; got {int((weight < 0).sum())} negative "
+                    f"weight(s), the smallest {weight.min().item()!r}."
+                )
         loss = self.per_sample(input, target)
         if weight is not None:
-            loss = loss * weight.reshape(-1).to(loss.dtype)
+            loss = loss * weight.to(loss.dtype)
         return loss.mean()
 
 

@@ -87,6 +87,21 @@ def test_shapes_are_flattened_and_must_agree():
     assert out.shape == () and float(out) == 1.0
     with pytest.raises(ValueError, match="same number of values"):
         loss(torch.ones(4), torch.zeros(3))
+    with pytest.raises(ValueError, match="weight must hold one value per sample, as input "
+                                         "does; got 3 weights for 4 samples"):
+        loss(torch.ones(4), torch.zeros(4), torch.ones(3))
+    np_weight = torch.ones(4, 1)  # flattened like input
+    assert float(loss(torch.ones(4), torch.zeros(4), np_weight)) == 1.0
+
+
+def test_negative_weights_are_refused_unless_the_caller_checked_them():
+    loss = WeightedMSELoss()
+    with pytest.raises(ValueError, match=r"weight must be non-negative; got 1 negative "
+                                         r"weight\(s\), the smallest -1.0"):
+        loss(torch.zeros(4), torch.ones(4), torch.tensor([1.0, 1.0, -1.0, 0.0]))
+    loss.check_weights = False  # as DeepRegressor does: its weights are checked on the host
+    assert float(loss(torch.zeros(4), torch.ones(4), torch.tensor([1.0, 1.0, -1.0, 0.0]))) \
+        == 0.25
 
 
 @pytest.mark.parametrize(
