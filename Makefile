@@ -12,7 +12,11 @@ ARGS   ?=
 # TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu".
 TORCH_PIP_ARGS ?=
 
-.PHONY: benchmark test docs gpu-checks clean
+# The torch-free core suite also runs against the oldest versions that
+# pyproject.toml allows (pins derived from it by .ci/oldest_requirements.py).
+OLDEST ?= .venv-oldest
+
+.PHONY: benchmark test test-oldest docs gpu-checks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +39,19 @@ benchmark: $(VENV)/.installed
 test: $(VENV)/.installed
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
+	$(MAKE) test-oldest
+
+$(OLDEST)/.installed: pyproject.toml .ci/oldest_requirements.py
+	$(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install -q --upgrade pip
+	$(PYTHON) .ci/oldest_requirements.py > $(OLDEST)/requirements.txt
+	$(OLDEST)/bin/python -m pip install -q -r $(OLDEST)/requirements.txt pytest pytest-xdist hypothesis
+	$(OLDEST)/bin/python -m pip install -q --no-deps -e .
+	touch $@
+
+# Tests that need torch (or the text extra) skip there: the extras are absent.
+test-oldest: $(OLDEST)/.installed
+	OMP_NUM_THREADS=1 $(OLDEST)/bin/python -m pytest -n 2 -p no:cacheprovider -q
 
 docs: $(VENV)/.installed
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
@@ -44,4 +61,4 @@ gpu-checks: $(VENV)/.installed
 	PYTHON=$(BIN)/python bash benchmarks/gpu_checks.sh
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) $(OLDEST) build .pytest_cache

@@ -95,6 +95,7 @@ def test_cli_rejects_unknown_names(argv, message, capsys, tmp_path):
 
 
 def test_deep_methods_run_on_the_mlp():
+    pytest.importorskip("skorch")  # the deep extra
     methods = ["vanilla", "fds", "lds+fds", "rrt", "focal-r", "balanced-mse", "smogn"]
     result = run_benchmark(methods=methods, model="mlp", seeds=[0], model_params={"max_epochs": 1}, progress=False)
     assert list(dict.fromkeys(result.records["method"])) == methods
@@ -104,6 +105,7 @@ def test_deep_methods_run_on_the_mlp():
 
 @pytest.mark.parametrize("scale", ["standard", 5.0])
 def test_balanced_mse_starts_at_a_tenth_of_the_training_label_std(scale):
+    pytest.importorskip("skorch")  # the deep extra
     # one label unit on targets scaled to [0, 1] made the loss stretch the predictions
     from skdir.benchmark._deep import DeepModel
     from skdir.benchmark._methods import build_method
@@ -123,6 +125,7 @@ def test_deep_only_methods_refuse_other_models():
 
 
 def test_deep_model_trains_on_scaled_targets_with_scaled_fds_bins():
+    pytest.importorskip("skorch")  # the deep extra
     from skdir.benchmark._deep import DeepModel
     from skdir.estimators import DeepRegressor
 
@@ -153,6 +156,7 @@ def test_sts_b_uses_the_paper_split_bins_and_shots():
 
 
 def test_model_params_override_the_training_settings(tmp_path, capsys):
+    pytest.importorskip("skorch")  # the deep extra
     code = main(["benchmark", "--model", "mlp", "--methods", "vanilla", "--seeds", "1",
                  "--epochs", "1", "--model-param", "hidden_sizes=(8,)", "--quiet",
                  "--no-plots", "--out", str(tmp_path)])

@@ -284,6 +284,7 @@ def test_bad_inputs_stop_before_any_fit_with_one_line(tmp_path, csv, capsys, mon
 def test_a_missing_extra_is_one_line_naming_it(csv, capsys, monkeypatch):
     import importlib.util
 
+    pytest.importorskip("skorch")  # torch alone is blocked below
     import skdir._extras
 
     real = importlib.util.find_spec

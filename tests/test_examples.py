@@ -9,10 +9,21 @@ import numpy as np
 import pytest
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.py"))
+#: Examples that need an extra beyond the core (and matplotlib).
+NEEDS = {"agedb_cnn.py": "deep", "deep_lds_fds.py": "deep", "sts_b_text.py": "text"}
+
+
+def _skip_without_extra(path):
+    from skdir._extras import missing_packages
+
+    extra = NEEDS.get(path.name)
+    if extra and missing_packages(extra):
+        pytest.skip(f"{path.name} needs the {extra} extra")
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_example_runs(path, monkeypatch, tmp_path, capsys):
+    _skip_without_extra(path)
     matplotlib.use("Agg")
     monkeypatch.setenv("SKDIR_EXAMPLES_FAST", "1")
     monkeypatch.setenv("SKDIR_EXAMPLES_OUT", str(tmp_path))
@@ -43,6 +54,7 @@ def test_example_searches_do_not_depend_on_the_grid_order(path, monkeypatch, tmp
     # the "best" is the first of the grid; the examples' folds must prevent it.
     from sklearn.model_selection import GridSearchCV
 
+    _skip_without_extra(path)
     matplotlib.use("Agg")
     monkeypatch.setenv("SKDIR_EXAMPLES_FAST", "1")
     monkeypatch.chdir(tmp_path)

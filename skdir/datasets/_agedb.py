@@ -155,9 +155,9 @@ def image_dataset_class(what):
 
 
 def _image_datasets(root, frame, img_size):
-    AgeDBImageDataset = image_dataset_class("load_agedb_dir(root=...), whose images")
     paths = frame["path"].to_numpy(dtype=object)
-    base, flat = _resolve_root(root, paths[0])
+    base, flat = _resolve_root(root, paths[0])  # a wrong root first: it needs no torch
+    AgeDBImageDataset = image_dataset_class("load_agedb_dir(root=...), whose images")
     if flat:
         paths = frame["path"].str.rsplit("/", n=1).str[-1].to_numpy(dtype=object)
     ages = frame["age"].to_numpy(dtype=np.float32)
