@@ -17,12 +17,18 @@ from ._kernels import KERNELS
 from ._sklearn import Interval, StrOptions
 
 __all__ = ["BINS", "BINS_OR_NONE", "FDS", "FDS_UPDATE_MODES", "KERNEL", "KS", "SIGMA",
-           "WINDOW"]
+           "THRESHOLDS", "WINDOW"]
 
 #: ``bins``: a named rule, a number of equal-width bins, or explicit edges.
 BINS = [StrOptions(set(BIN_RULES)), Interval(Integral, 2, None, closed="left"), "array-like"]
 #: ``bins`` of the shot metrics and plots: None bins like ``'auto'``.
 BINS_OR_NONE = [None, *BINS]
+#: The count thresholds of the shot regions (their order is checked by
+#: ``skdir._shots.check_thresholds``).
+THRESHOLDS = {
+    "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
+    "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
+}
 #: A smoothing kernel name (FDS always smooths, so None is not among them).
 KERNEL = [StrOptions(set(KERNELS))]
 #: Kernel size in bins (oddness is checked by ``check_odd_ks``).

@@ -1,15 +1,14 @@
 """Scorers on one shot region, for GridSearchCV and cross_validate."""
 
 import hashlib
-from numbers import Real
 
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
-from ._constraints import BINS_OR_NONE
+from ._constraints import BINS_OR_NONE, THRESHOLDS
 from ._shot_stats import ERRORS, SCORES, SHOTS, check_pair, shot_value
 from ._shots import LabelDistribution
-from ._sklearn import Interval, StrOptions, validate_params
+from ._sklearn import StrOptions, validate_params
 from ._warnings import warn_once
 
 __all__ = ["make_shot_scorer"]
@@ -123,8 +122,7 @@ class _ShotScorer:
         "shot": [StrOptions(set(SHOTS))],
         "y_train": ["array-like", LabelDistribution, None],
         "bins": BINS_OR_NONE,
-        "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
-        "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
+        **THRESHOLDS,
     },
     prefer_skip_nested_validation=True,
 )

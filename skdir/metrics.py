@@ -8,16 +8,15 @@ if its training count is above ``many_shot_threshold`` (100), few-shot if
 below ``few_shot_threshold`` (20), medium-shot otherwise (Yang et al., 2021).
 """
 
-from numbers import Real
 
 import numpy as np
 
 from ._binning import assign_bins, bin_edges
-from ._constraints import BINS_OR_NONE
+from ._constraints import BINS_OR_NONE, THRESHOLDS
 from ._scorers import make_shot_scorer
 from ._shot_stats import ERRORS, SHOTS, check_pair, region_table, region_value, shot_value
 from ._shots import LabelDistribution, shot_regions, training_distribution
-from ._sklearn import Interval, StrOptions, _check_sample_weight, validate_params
+from ._sklearn import StrOptions, _check_sample_weight, validate_params
 
 __all__ = [
     "LabelDistribution",
@@ -35,8 +34,7 @@ __all__ = [
         "y_pred": ["array-like"],
         "y_train": ["array-like", LabelDistribution],
         "bins": BINS_OR_NONE,
-        "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
-        "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
+        **THRESHOLDS,
         "sample_weight": ["array-like", None],
     },
     prefer_skip_nested_validation=True,
@@ -124,8 +122,7 @@ def shot_metrics(
         "shot": [StrOptions(set(SHOTS))],
         "metric": [StrOptions(set(ERRORS))],
         "bins": BINS_OR_NONE,
-        "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
-        "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
+        **THRESHOLDS,
         "sample_weight": ["array-like", None],
     },
     prefer_skip_nested_validation=True,

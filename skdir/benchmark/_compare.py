@@ -1,6 +1,6 @@
 """Every DIR method on the same cross-validation folds of the user's data."""
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -9,9 +9,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length
 
 from .._binning import bin_edges, check_labels
-from .._constraints import BINS
+from .._constraints import BINS, THRESHOLDS
 from .._shots import check_thresholds
-from .._sklearn import Interval, StrOptions, _safe_indexing, validate_params
+from .._sklearn import StrOptions, _safe_indexing, validate_params
 from .._splitters import BinStratifiedKFold
 from ._data import BenchmarkData
 from ._methods import METHODS, check_methods
@@ -111,8 +111,7 @@ def _out_of_fold(runs, keys, predictions, methods):
         "random_state": ["random_state"],
         "model_params": [dict, None],
         "device": [str],
-        "few_shot_threshold": [Interval(Real, 0, None, closed="left")],
-        "many_shot_threshold": [Interval(Real, 0, None, closed="left")],
+        **THRESHOLDS,
         "name": [str],
         "progress": ["boolean"],
     },
