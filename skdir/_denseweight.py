@@ -34,8 +34,10 @@ def _silverman_bandwidth(z, sample_weight):
     total = w.sum()  # n / unit
     mean = np.dot(w, z) / total
     sum_sq = np.dot(w, (z - mean) ** 2)  # (sum of squares) / unit
-    n_above_one = np.log(total) + np.log(unit) > 0
-    var = sum_sq / (total - 1.0 / unit) if n_above_one else sum_sq / total
+    with np.errstate(over="ignore"):  # 1 / a subnormal unit: then n < 1 anyway
+        excess = total - 1.0 / unit  # (n - 1) / unit
+    # over n - 1 when n > 1 by more than rounding (n == 1 would divide by ~0)
+    var = sum_sq / excess if excess > 1e-9 * total else sum_sq / total
     log_n = np.log(total) + np.log(unit)
     return float(np.sqrt(var) * np.exp(-(log_n + np.log(0.75)) / 5.0))
 
