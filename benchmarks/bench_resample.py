@@ -1,8 +1,9 @@
 """Speed of skdir's SMOTER and SMOGN, against a bare neighbour search and the peers.
 
 For each data size and design (8 numeric features), times
-``SMOTER().fit_resample`` and ``SMOGN().fit_resample`` (defaults: k=5,
-box-plot relevance, 'balance') and, in the same run, a bare
+``SMOTER().fit_resample`` and ``SMOGN().fit_resample`` (defaults:
+k_neighbors=5, box-plot relevance, sampling_strategy='auto', which is
+'balance') and, in the same run, a bare
 ``NearestNeighbors(n_neighbors=5).fit(X_rare).kneighbors()`` on the rare
 samples, the search every SMOTE-style method has to do; the ratio shows what
 the resampler adds on top of it.

@@ -5,9 +5,10 @@ CPS 1988), one regressor (scikit-learn's HistGradientBoostingRegressor,
 categorical columns handled natively) is trained on the DIR training split
 
 - plain,
-- on ``SMOTER(k=5)`` resampled data,
-- on ``SMOGN(k=5)`` resampled data (both with the box-plot relevance and
-  ``sampling_strategy='balance'``, their papers' defaults),
+- on ``SMOTER(k_neighbors=5)`` resampled data,
+- on ``SMOGN(k_neighbors=5)`` resampled data (both with the box-plot
+  relevance and ``sampling_strategy='auto'``, which is 'balance', their
+  papers' defaults),
 - with LDS sample weights (``ReweightedRegressor(..., weighter=LDS())``),
 
 and evaluated on the bin-balanced test split with
@@ -60,9 +61,9 @@ def make_model(method, seed):
     if method == "plain":
         return hgb
     if method == "SMOTER":
-        return ResampledRegressor(hgb, sampler=SMOTER(k=5, random_state=seed))
+        return ResampledRegressor(hgb, sampler=SMOTER(k_neighbors=5, random_state=seed))
     if method == "SMOGN":
-        return ResampledRegressor(hgb, sampler=SMOGN(k=5, random_state=seed))
+        return ResampledRegressor(hgb, sampler=SMOGN(k_neighbors=5, random_state=seed))
     return ReweightedRegressor(hgb, weighter=LDS())
 
 

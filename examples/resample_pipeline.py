@@ -25,8 +25,8 @@ X = ds.data[:, 1:].astype(float)  # numeric columns
 train, test = ds.split == "train", ds.split == "test"
 X_train, y_train, X_test, y_test = X[train], ds.target[train], X[test], ds.target[test]
 
-pipe = make_pipeline(StandardScaler(), SMOGN(k=5, random_state=0), Ridge())
-search = GridSearchCV(pipe, {"smogn__k": [3, 5] if FAST else [3, 5, 7]},
+pipe = make_pipeline(StandardScaler(), SMOGN(k_neighbors=5, random_state=0), Ridge())
+search = GridSearchCV(pipe, {"smogn__k_neighbors": [3, 5] if FAST else [3, 5, 7]},
                       scoring=make_shot_scorer("mae"), cv=BinStratifiedKFold(3, random_state=0))
 search.fit(X_train, y_train)
 print("best:", search.best_params_, "few-shot CV MAE:", round(-search.best_score_, 3))

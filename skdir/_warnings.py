@@ -21,7 +21,7 @@ _lock = threading.Lock()
 
 #: Packages whose frames a warning is not attributed to: it points at the
 #: user's line that called into them (a fit, a search, a command).
-_LIBRARIES = ("skdir", "sklearn", "joblib")
+_LIBRARIES = ("skdir", "sklearn", "imblearn", "joblib")
 
 
 def _user_stacklevel():

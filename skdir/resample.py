@@ -2,7 +2,9 @@
 
 Every sampler has ``fit_resample(X, y) -> (X_res, y_res)``, keeps the
 container and column dtypes of ``X`` (numpy or pandas), takes a
-``random_state``, and records the labels it was given in
+``random_state`` and a ``sampling_strategy`` (``'auto'`` by default, resolved
+in ``sampling_strategy_``), returns the data unchanged with one warning when
+no label is rare, and records the labels it was given in
 ``label_distribution_`` so that :func:`skdir.metrics.make_shot_scorer` can
 score a pipeline by shot region.
 

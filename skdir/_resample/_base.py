@@ -7,6 +7,8 @@ does not inherit imbalanced-learn's ``fit_resample``, which refuses
 continuous targets.
 """
 
+import os
+import warnings
 from dataclasses import dataclass
 from numbers import Real
 
@@ -35,7 +37,8 @@ from .._sklearn import (
     _fit_context,
     _safe_indexing,
 )
-from ._bumps import find_bumps, target_sizes
+from .._warnings import _user_stacklevel
+from ._bumps import check_strategy, find_bumps, target_sizes
 from ._relevance import ControlPointRelevance, ExtremesRelevance
 from ._table import check_table
 
@@ -43,10 +46,12 @@ __all__ = [
     "BaseResampler",
     "BumpResampler",
     "Plan",
+    "check_output_rows",
     "fit_relevance",
     "merge_plans",
     "spread_seeds",
     "undersample",
+    "warn_nothing_rare",
 ]
 
 _SAMPLE_WEIGHT_REFUSED = (
@@ -87,6 +92,9 @@ class Plan:
 
 def _restore_y(y_orig, y_checked, plan):
     """Output labels in the container (and, without synthetic rows, dtype) of y."""
+    if isinstance(y_orig, pd.DataFrame):  # one column, as fit_resample checked
+        values = _restore_y(y_orig.iloc[:, 0], y_checked, plan)
+        return values.to_frame(name=y_orig.columns[0])
     if isinstance(y_orig, pd.Series):
         base = y_orig.to_numpy()
     elif isinstance(y_orig, np.ndarray) and y_orig.ndim == 1:
@@ -151,7 +159,8 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
             its dtype; a list as a list.
         y : array-like of shape (n_samples,)
             Continuous labels, finite, not all equal. A Series comes back as
-            a Series with its name.
+            a Series with its name, a one-column DataFrame as a DataFrame
+            with its column.
         sample_weight : None
             Refused with a ValueError when given: see the user guide section
             on sample weights, and :class:`ResampledRegressor`, in which
@@ -164,9 +173,15 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
         y_res : {ndarray, Series, list} of shape (n_samples_new,)
             Their labels.
         """
+        name = type(self).__name__
         if sample_weight is not None:
-            raise ValueError(_SAMPLE_WEIGHT_REFUSED.format(name=type(self).__name__))
-        y_checked = check_labels(y)
+            raise ValueError(_SAMPLE_WEIGHT_REFUSED.format(name=name))
+        if y is None:
+            # scikit-learn's wording for a missing target
+            raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+        # a one-column DataFrame is a container for the labels, given back as such
+        y_checked = check_labels(y.iloc[:, 0] if isinstance(y, pd.DataFrame)
+                                 and y.shape[1] == 1 else y)
         if self._generates:
             data = check_table(X, getattr(self, "categorical_features", "auto"))
             _check_length(data, y_checked)
@@ -177,6 +192,11 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
             check_consistent_length(data, y_checked)
         as_array = np.asarray(X, dtype=object) if isinstance(X, list | tuple) else X
         validate_data(self, X=as_array, skip_check_array=True, reset=True)
+        if y_checked.shape[0] < 2:
+            raise ValueError(
+                f"{name} needs at least 2 samples with distinct labels to resample; "
+                f"got n_samples={y_checked.shape[0]}."
+            )
         check_not_constant(y_checked, purpose="to resample for regression")
         rng = check_random_state(getattr(self, "random_state", None))
         plan = self._plan(data, y_checked, rng)
@@ -230,7 +250,8 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
             transformer_tags=None,
             regressor_tags=None,
             classifier_tags=None,
-            sampler_tags=SamplerTags(),
+            # the samplers that only select rows expose sample_indices_
+            sampler_tags=SamplerTags(sample_indices=not self._generates),
         )
         tags.input_tags = InputTags()
         tags.input_tags.two_d_array = True
@@ -262,24 +283,122 @@ def fit_relevance(relevance, y):
 
 
 _RELEVANCE = [None, HasMethods(["fit", "transform"]), "array-like"]
-_STRATEGY = [StrOptions({"balance", "extreme"}), Interval(Real, 0, None, closed="neither"),
-             dict, list, tuple, np.ndarray]
+# 0 is left out: every relevance is >= 0, so no label would be normal.
+_THRESHOLD = [Interval(Real, 0, 1, closed="right")]
+_STRATEGY = [StrOptions({"auto", "balance", "extreme"}),
+             Interval(Real, 0, None, closed="neither"), dict, list, tuple, np.ndarray]
+#: Bytes per output row on top of the features: the label and the row index.
+_ROW_OVERHEAD = 16
+
+
+def warn_nothing_rare(sampler, largest):
+    """The one warning of a sampler that finds no rare label.
+
+    The sampler then returns the data unchanged, as an imbalanced-learn
+    sampler does when there is nothing to balance, so that a
+    cross-validation fold with a mild tail does not abort a search.
+    """
+    threshold = getattr(sampler, "relevance_threshold", None)
+    if threshold is None:  # WERCS: any relevance above 0 is drawn from
+        rule, advice = "relevance > 0", "Pass a relevance"
+        score = "above 0"
+    else:
+        rule = f"relevance >= relevance_threshold={threshold!r}"
+        advice, score = "Lower relevance_threshold, or pass a relevance", "high"
+    warnings.warn(
+        f"{type(sampler).__name__} found no rare label: no label has {rule} (the "
+        f"largest relevance is {largest:.3g}), so the data are returned unchanged. "
+        f"{advice} (e.g. DensityRelevance, or ControlPointRelevance with your own "
+        f"points) under which your rare labels score {score}.",
+        UserWarning, stacklevel=_user_stacklevel(),
+    )
+
+
+def _physical_memory():
+    """Bytes of physical memory, or None where the platform does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _row_bytes(data):
+    """Bytes one output row of features takes, at least (object cells count
+    their pointer only)."""
+    if hasattr(data, "embedding"):  # a Table: float64 and intp blocks
+        return 8 * data.n_features
+    if isinstance(data, pd.DataFrame):
+        return int(sum(getattr(dt, "itemsize", 8) for dt in data.dtypes))
+    if hasattr(data, "nnz"):
+        return int(np.ceil(data.nnz / max(data.shape[0], 1))) * (data.dtype.itemsize + 4)
+    return data.dtype.itemsize * data.shape[1]
+
+
+def _format_bytes(n_bytes):
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n_bytes < 1024 or unit == "PiB":
+            return f"{n_bytes:.3g} {unit}"
+        n_bytes /= 1024
+
+
+def check_output_rows(sampler, n_rows, data, asked, fix):
+    """Refuse, before any allocation, an output too large to hold.
+
+    ``n_rows`` (a float, so that an absurd strategy cannot overflow) is the
+    number of rows the sampler would return; the output is refused when it
+    is not finite, overflows an index, or its features alone would need
+    more bytes than the machine has memory. ``asked`` says what produced
+    the number and ``fix`` what to change, for the message.
+    """
+    name = type(sampler).__name__
+    memory = _physical_memory()
+    n_bytes = n_rows * (_row_bytes(data) + _ROW_OVERHEAD)
+    if np.isfinite(n_rows) and n_rows <= np.iinfo(np.intp).max \
+            and (memory is None or n_bytes <= memory):
+        return
+    if not np.isfinite(n_rows):
+        count, size = "more output rows than float64 can count", ""
+    else:
+        count = (f"{n_rows:,.0f} output rows" if n_rows < 1e15
+                 else f"{n_rows:.3g} output rows")
+        size = f"; they would take about {_format_bytes(n_bytes)}"
+        if memory is not None and n_bytes > memory:
+            size += f", more than this machine's {_format_bytes(memory)} of memory"
+    raise ValueError(f"{name} was asked for {count} ({asked}){size}. {fix}")
 
 
 class BumpResampler(BaseResampler):
     """Samplers that resample the bumps of rare and normal labels.
 
     Subclasses set ``_mode`` ('both', 'over' or 'under') and implement
-    ``_resample_bumps(data, y, bumps, targets, rng) -> Plan``.
+    ``_resample_bumps(data, y, bumps, targets, rng) -> Plan``. Labels none
+    of which is rare are returned unchanged, with one warning.
     """
 
     _mode = "both"
 
     def _plan(self, data, y, rng):
+        check_strategy(self.sampling_strategy, self._mode)
         self.relevance_, phi = fit_relevance(self.relevance, y)
         bumps = find_bumps(y, phi, self.relevance_threshold)
-        targets = target_sizes(self.sampling_strategy, bumps, self._mode)
+        nothing_rare = not bumps.rare.any()
+        if nothing_rare:
+            warn_nothing_rare(self, phi.max())
+            targets = bumps.sizes.astype(np.float64)
+        else:
+            targets = target_sizes(self.sampling_strategy, bumps, self._mode)
+            check_output_rows(
+                self, targets.sum(), data,
+                asked=f"sampling_strategy={self.sampling_strategy!r} on bumps of "
+                      f"{bumps.sizes.tolist()} samples",
+                fix="Lower sampling_strategy: 'auto' returns at most twice as many "
+                    "rows as it is given, a number multiplies the size of the rare "
+                    "bumps.")
+        targets = targets.astype(np.intp)
         self.bumps_ = bumps.describe(targets)
+        self.sampling_strategy_ = targets / bumps.sizes
+        if nothing_rare:
+            return Plan(kept=np.arange(y.shape[0]))
         return self._resample_bumps(data, y, bumps, targets, rng)
 
 

@@ -13,7 +13,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-__all__ = ["Bumps", "find_bumps", "target_sizes"]
+__all__ = ["Bumps", "check_strategy", "find_bumps", "target_sizes"]
 
 
 @dataclass
@@ -47,16 +47,14 @@ class Bumps:
 
 
 def find_bumps(y, relevance, threshold):
-    """Cut the sorted labels where their relevance crosses ``threshold``."""
+    """Cut the sorted labels where their relevance crosses ``threshold``.
+
+    Labels none of which is rare make one normal bump (the caller returns
+    the data unchanged); labels all of which are rare are refused, since no
+    normal sample is left to compare the rare ones with.
+    """
     order = np.argsort(y, kind="stable")
     is_rare = relevance[order] >= threshold
-    if not is_rare.any():
-        raise ValueError(
-            f"No label has relevance >= relevance_threshold={threshold!r} (the "
-            f"largest relevance is {relevance.max():.3g}), so there are no rare "
-            "samples to resample. Lower relevance_threshold, or pass a relevance "
-            "(e.g. ControlPointRelevance) under which your rare labels score high."
-        )
     if is_rare.all():
         raise ValueError(
             f"Every label has relevance >= relevance_threshold={threshold!r} (the "
@@ -71,43 +69,77 @@ def find_bumps(y, relevance, threshold):
                  y_min=y_sorted[starts[:-1]], y_max=y_sorted[starts[1:] - 1])
 
 
-def _factors(strategy, bumps, mode):
-    """Per-bump multipliers from a float, a dict or a sequence."""
-    nb = bumps.n_bumps
-    if isinstance(strategy, Real):
-        which = "normal" if mode == "under" else "rare"
-        return _factors({which: float(strategy)}, bumps, mode)
+def _check_factors(f, rare, mode, what):
+    """The one rule on size multipliers: finite, > 0, and in the direction
+    the sampler can move (an over-sampler grows rare bumps only, an
+    under-sampler shrinks normal bumps only)."""
+    if not np.all(np.isfinite(f) & (f > 0)):
+        raise ValueError(
+            f"sampling_strategy multipliers must be finite and > 0; got {f.tolist()} "
+            f"for {what}."
+        )
+    if mode == "over" and (np.any(f < 1) or np.any(f[~rare] != 1)):
+        raise ValueError(
+            "An over-sampler only adds samples: sampling_strategy multipliers must "
+            f"be >= 1 for rare bumps and 1 for normal bumps; got {f.tolist()} for "
+            f"{what}."
+        )
+    if mode == "under" and (np.any(f > 1) or np.any(f[rare] != 1)):
+        raise ValueError(
+            "An under-sampler only removes samples: sampling_strategy multipliers "
+            f"must be <= 1 for normal bumps and 1 for rare bumps; got {f.tolist()} "
+            f"for {what}."
+        )
+
+
+def _kind_factors(strategy, mode):
+    """Multipliers (rare, normal) of a float or dict strategy, checked."""
     if isinstance(strategy, Mapping):
         unknown = set(strategy) - {"rare", "normal"}
         if unknown:
             raise ValueError(
                 f"sampling_strategy as a dict takes the keys 'rare' and 'normal' "
-                f"(size multipliers); got unknown key(s) {sorted(unknown)}."
+                f"(size multipliers); got unknown key(s) {sorted(map(str, unknown))}."
             )
-        f = np.where(bumps.rare, float(strategy.get("rare", 1.0)),
-                     float(strategy.get("normal", 1.0)))
+        pair = (strategy.get("rare", 1.0), strategy.get("normal", 1.0))
+    elif mode == "under":  # a float multiplies the bumps the sampler can change
+        pair = (1.0, strategy)
     else:
-        f = np.asarray(strategy, dtype=np.float64).ravel()
-        if f.shape[0] != nb:
+        pair = (strategy, 1.0)
+    for value in pair:
+        if not isinstance(value, Real) or isinstance(value, bool):
             raise ValueError(
-                f"sampling_strategy as a sequence needs one size multiplier per "
-                f"bump, in increasing label order; the labels form {nb} bumps "
-                f"(rare: {bumps.rare.tolist()}), got {f.shape[0]} multipliers."
+                f"sampling_strategy multipliers must be numbers; got {value!r} in "
+                f"{strategy!r}."
             )
-    if not np.all(np.isfinite(f) & (f > 0)):
-        raise ValueError(f"sampling_strategy multipliers must be > 0; got {f.tolist()}.")
-    if mode == "over" and (np.any(f < 1) or np.any(f[~bumps.rare] != 1)):
+    f = np.array(pair, dtype=np.float64)
+    _check_factors(f, np.array([True, False]), mode, "the rare and normal bumps")
+    return f
+
+
+def check_strategy(strategy, mode):
+    """Refuse a float or dict ``sampling_strategy`` whatever the labels are.
+
+    A sequence is checked against the bumps in :func:`target_sizes`, since
+    its length depends on them.
+    """
+    if isinstance(strategy, Real | Mapping):
+        _kind_factors(strategy, mode)
+
+
+def _factors(strategy, bumps, mode):
+    """Per-bump multipliers from a float, a dict or a sequence."""
+    if isinstance(strategy, Real | Mapping):
+        rare_f, normal_f = _kind_factors(strategy, mode)
+        return np.where(bumps.rare, rare_f, normal_f)
+    f = np.asarray(strategy, dtype=np.float64).ravel()
+    if f.shape[0] != bumps.n_bumps:
         raise ValueError(
-            "An over-sampler only adds samples: sampling_strategy multipliers must "
-            f"be >= 1 for rare bumps and 1 for normal bumps; got {f.tolist()} for "
-            f"bumps with rare={bumps.rare.tolist()}."
+            f"sampling_strategy as a sequence needs one size multiplier per "
+            f"bump, in increasing label order; the labels form {bumps.n_bumps} bumps "
+            f"(rare: {bumps.rare.tolist()}), got {f.shape[0]} multipliers."
         )
-    if mode == "under" and (np.any(f > 1) or np.any(f[bumps.rare] != 1)):
-        raise ValueError(
-            "An under-sampler only removes samples: sampling_strategy multipliers "
-            f"must be <= 1 for normal bumps and 1 for rare bumps; got {f.tolist()} "
-            f"for bumps with rare={bumps.rare.tolist()}."
-        )
+    _check_factors(f, bumps.rare, mode, f"bumps with rare={bumps.rare.tolist()}")
     return f
 
 
@@ -116,8 +148,8 @@ def target_sizes(strategy, bumps, mode):
 
     Parameters
     ----------
-    strategy : {'balance', 'extreme'}, float, dict or sequence
-        See the samplers' ``sampling_strategy``.
+    strategy : {'auto', 'balance', 'extreme'}, float, dict or sequence
+        See the samplers' ``sampling_strategy``; 'auto' is 'balance'.
     bumps : Bumps
     mode : {'both', 'over', 'under'}
         Whether the sampler may grow and shrink bumps, only grow rare bumps,
@@ -125,7 +157,9 @@ def target_sizes(strategy, bumps, mode):
 
     Returns
     -------
-    sizes : ndarray of shape (n_bumps,), dtype intp
+    sizes : ndarray of shape (n_bumps,), dtype float64
+        Whole numbers >= 1, kept as floats so that the caller can refuse a
+        total too large to hold before casting them to integers.
     """
     sizes = bumps.sizes.astype(np.float64)
     rare = bumps.rare
@@ -133,11 +167,11 @@ def target_sizes(strategy, bumps, mode):
     if isinstance(strategy, str):
         if mode == "both":
             b = np.round(n / nb)
-            if strategy == "balance":
-                t = np.full(nb, b)
-            else:  # 'extreme': inverts the bump frequencies, same total
+            if strategy == "extreme":  # inverts the bump frequencies, same total
                 inv = b * b / sizes
                 t = inv * (nb * b / inv.sum())
+            else:
+                t = np.full(nb, b)
         elif mode == "over":
             ref = sizes[~rare].sum() / rare.sum()  # normal total per rare bump
             if strategy == "extreme":
@@ -149,5 +183,6 @@ def target_sizes(strategy, bumps, mode):
                 ref = (sizes[rare].mean() ** 2) / sizes
             t = np.where(rare, sizes, np.minimum(sizes, ref))
     else:
-        t = sizes * _factors(strategy, bumps, mode)
-    return np.maximum(np.round(t), 1).astype(np.intp)
+        with np.errstate(over="ignore"):  # an infinite total is the caller's to refuse
+            t = sizes * _factors(strategy, bumps, mode)
+    return np.maximum(np.round(t), 1)

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.neighbors import NearestNeighbors
 
-__all__ = ["MEDIAN_REFERENCE_SIZE", "check_k", "interpolate", "kneighbors",
+__all__ = ["MEDIAN_REFERENCE_SIZE", "check_k_neighbors", "interpolate", "kneighbors",
            "median_distances", "noise"]
 
 #: SMOGN compares a neighbour's distance with half the median distance from
@@ -19,12 +19,13 @@ __all__ = ["MEDIAN_REFERENCE_SIZE", "check_k", "interpolate", "kneighbors",
 MEDIAN_REFERENCE_SIZE = 1024
 
 
-def check_k(k, bumps, b):
+def check_k_neighbors(k_neighbors, bumps, b):
     n_b = bumps.sizes[b]
-    if k >= n_b:
-        lower = f"Lower k to {n_b - 1} or less, or change" if n_b > 1 else "Change"
+    if k_neighbors >= n_b:
+        lower = (f"Lower k_neighbors to {n_b - 1} or less, or change" if n_b > 1
+                 else "Change")
         raise ValueError(
-            f"k={k} neighbours are needed inside every rare bump that is "
+            f"k_neighbors={k_neighbors} neighbours are needed inside every rare bump that is "
             f"over-sampled, but {bumps.label(b)} holds only {n_b} sample(s), so "
             f"at most {n_b - 1} neighbour(s) exist. {lower} relevance_threshold "
             "or the relevance so that this bump is larger."
@@ -63,13 +64,15 @@ def interpolate(table, members, y, span, seeds, nbrs, rng):
     categorical ones: the seed's or the neighbour's value with probability
     1/2 each; label: the average of the two labels weighted by the inverse
     HEOM distance of the new row to each parent (Torgo et al., 2013), which
-    for numeric features alone is ``y_s + g (y_n - y_s)``.
+    for numeric features alone is ``y_s + g (y_n - y_s)``. Features and
+    label are kept between the parents' values: rounding of the arithmetic,
+    not the data, could put them one unit in the last place outside.
     """
     m = seeds.shape[0]
     g = rng.random_sample(m)
     xs, xn = table.numeric[members[seeds]], table.numeric[members[nbrs]]
     diff = xn - xs
-    numeric = xs + g[:, None] * diff
+    numeric = np.clip(xs + g[:, None] * diff, np.minimum(xs, xn), np.maximum(xs, xn))
     cs, cn = table.codes[members[seeds]], table.codes[members[nbrs]]
     take_nbr = rng.random_sample(cs.shape) < 0.5
     codes = np.where(take_nbr, cn, cs)
@@ -80,6 +83,7 @@ def interpolate(table, members, y, span, seeds, nbrs, rng):
     total = d1 + d2
     safe = np.where(total > 0, total, 1.0)
     y_new = np.where(total > 0, (d2 * ys + d1 * yn) / safe, (ys + yn) / 2)
+    y_new = np.clip(y_new, np.minimum(ys, yn), np.maximum(ys, yn))
     return {"seed": members[seeds], "neighbor": members[nbrs], "gap": g,
             "numeric": numeric, "codes": codes, "y": y_new}
 

@@ -6,8 +6,8 @@ import numpy as np
 from sklearn.base import clone
 
 from .._lds import LDS
-from .._sklearn import HasMethods, Interval
-from ._base import BaseResampler, Plan
+from .._sklearn import HasMethods, Interval, StrOptions
+from ._base import BaseResampler, Plan, check_output_rows
 
 __all__ = ["LDSResampler"]
 
@@ -16,7 +16,7 @@ class LDSResampler(BaseResampler):
     """Draw samples with probability proportional to their LDS weights.
 
     The weighter (by default :class:`~skdir.reweight.LDS`) is fitted on the
-    labels; ``round(sampling_strategy * n)`` rows are then drawn with
+    labels; ``round(sampling_strategy_ * n)`` rows are then drawn with
     replacement, row ``i`` with probability ``w_i / sum(w)``. In expectation
     the resampled set weighs every label as the LDS weights would, so a
     regressor without ``sample_weight`` support can still be trained on the
@@ -29,8 +29,11 @@ class LDSResampler(BaseResampler):
         weights, such as :class:`~skdir.reweight.LDS` or
         :class:`~skdir.reweight.DenseWeight`; None means ``LDS()``. Cloned at
         every fit.
-    sampling_strategy : float, default=1.0
-        Number of rows drawn, as a multiple of the number of samples.
+    sampling_strategy : 'auto' or float, default='auto'
+        Number of rows drawn, as a multiple ``> 0`` of the number of
+        samples; ``'auto'`` is 1.0, as many rows as there are samples. A
+        value whose output would not fit in this machine's memory is refused
+        before anything is drawn.
     random_state : int, RandomState instance or None, default=None
         Seed of the draw.
 
@@ -38,6 +41,8 @@ class LDSResampler(BaseResampler):
     ----------
     weighter_ : estimator
         The fitted clone of ``weighter``.
+    sampling_strategy_ : float
+        The multiple used: ``sampling_strategy``, or 1.0 for ``'auto'``.
     sample_indices_ : ndarray of shape (n_samples_new,)
         Input row of every output row.
     label_distribution_ : LabelDistribution
@@ -66,11 +71,11 @@ class LDSResampler(BaseResampler):
 
     _parameter_constraints = {
         "weighter": [HasMethods(["fit_transform"]), None],
-        "sampling_strategy": [Interval(Real, 0, None, closed="neither")],
+        "sampling_strategy": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, weighter=None, *, sampling_strategy=1.0, random_state=None):
+    def __init__(self, weighter=None, *, sampling_strategy="auto", random_state=None):
         self.weighter = weighter
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
@@ -79,6 +84,14 @@ class LDSResampler(BaseResampler):
         weighter = LDS() if self.weighter is None else clone(self.weighter)
         w = np.asarray(weighter.fit_transform(y), dtype=np.float64)
         self.weighter_ = weighter
-        n_draw = max(1, int(round(self.sampling_strategy * y.shape[0])))
-        drawn = rng.choice(y.shape[0], size=n_draw, p=w / w.sum())
+        n = y.shape[0]
+        strategy = 1.0 if self.sampling_strategy == "auto" else float(self.sampling_strategy)
+        self.sampling_strategy_ = strategy
+        n_draw = max(1.0, np.round(strategy * n))  # a float until checked
+        check_output_rows(
+            self, n_draw, X, asked=f"sampling_strategy={self.sampling_strategy!r} times "
+                                   f"n_samples={n}",
+            fix="Lower sampling_strategy: it is the number of rows drawn as a multiple "
+                "of the number of samples ('auto', 1.0, draws as many as there are).")
+        drawn = rng.choice(n, size=int(n_draw), p=w / w.sum())
         return Plan(kept=np.sort(drawn))

@@ -30,10 +30,14 @@ class GaussianNoise(_SyntheticBumpResampler):
         the bump.
     relevance : None, relevance object or array-like, default=None
         Relevance of the labels, as for :class:`SMOTER`.
-    relevance_threshold : float, default=0.5
-        Labels with relevance at or above it are rare.
-    sampling_strategy : 'balance', 'extreme', float, dict or sequence, default='balance'
-        Final size of each bump, as for :class:`SMOTER`.
+    relevance_threshold : float in (0, 1], default=0.5
+        Labels with relevance at or above it are rare. When no label is
+        rare, the data are returned unchanged with a warning.
+    sampling_strategy : 'auto', 'balance', 'extreme', float, dict or sequence, \
+default='auto'
+        Final size of each bump, as for :class:`SMOTER` (``'auto'`` is
+        ``'balance'``: every bump ends with ``round(n_samples / n_bumps)``
+        samples).
     categorical_features : 'auto', None or array-like, default='auto'
         Categorical columns, as for :class:`SMOTER`.
     random_state : int, RandomState instance or None, default=None
@@ -45,7 +49,10 @@ class GaussianNoise(_SyntheticBumpResampler):
         The fitted relevance function.
     bumps_ : pandas.DataFrame
         One row per bump: ``y_min``, ``y_max``, ``rare``, ``n_samples``,
-        ``n_resampled``.
+        ``n_resampled`` (a single normal bump when no label is rare).
+    sampling_strategy_ : ndarray of shape (n_bumps,)
+        The strategy resolved on the labels, as one size multiplier per bump
+        (``n_resampled / n_samples``), as for :class:`SMOTER`.
     label_distribution_ : LabelDistribution
         The labels passed to ``fit_resample``.
     n_features_in_ : int
@@ -71,11 +78,11 @@ class GaussianNoise(_SyntheticBumpResampler):
     """
 
     _parameter_constraints = {
-        key: value for key, value in _COMMON.items() if key not in ("k", "n_jobs")
+        key: value for key, value in _COMMON.items() if key not in ("k_neighbors", "n_jobs")
     } | {"pert": [Interval(Real, 0, None, closed="left")]}
 
     def __init__(self, *, pert=0.1, relevance=None, relevance_threshold=0.5,
-                 sampling_strategy="balance", categorical_features="auto",
+                 sampling_strategy="auto", categorical_features="auto",
                  random_state=None):
         self.pert = pert
         self.relevance = relevance

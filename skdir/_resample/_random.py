@@ -1,15 +1,10 @@
 """Random over- and under-sampling of the rare and normal bumps."""
 
-from numbers import Real
-
 import numpy as np
 
-from .._sklearn import Interval
-from ._base import _RELEVANCE, _STRATEGY, BumpResampler, Plan, undersample
+from ._base import _RELEVANCE, _STRATEGY, _THRESHOLD, BumpResampler, Plan, undersample
 
 __all__ = ["RandomOverSampler", "RandomUnderSampler"]
-
-_THRESHOLD = [Interval(Real, 0, 1, closed="both")]
 
 
 class RandomOverSampler(BumpResampler):
@@ -27,16 +22,19 @@ class RandomOverSampler(BumpResampler):
         Relevance of the labels: None for :class:`ExtremesRelevance`, a
         relevance object (``fit(y)``, ``transform(y)``; cloned at every
         fit), or control points for :class:`ControlPointRelevance`.
-    relevance_threshold : float, default=0.5
-        Labels with relevance at or above it are rare.
-    sampling_strategy : 'balance', 'extreme', float, dict or sequence, default='balance'
-        Final size of each rare bump. ``'balance'``: the rare bumps share
-        the number of normal samples equally (a rare bump already larger is
-        left alone). ``'extreme'``: a rare bump of size ``n_b`` grows to
-        ``m^2 / n_b`` with ``m`` the mean normal bump size, inverting the
-        frequencies. A float ``f >= 1`` multiplies every rare bump's size by
-        ``f``; a dict ``{'rare': f}``, the same; a sequence gives one
-        multiplier per bump in increasing label order (1 for normal bumps).
+    relevance_threshold : float in (0, 1], default=0.5
+        Labels with relevance at or above it are rare. When no label is
+        rare, the data are returned unchanged with a warning.
+    sampling_strategy : 'auto', 'balance', 'extreme', float, dict or sequence, \
+default='auto'
+        Final size of each rare bump. ``'auto'`` is ``'balance'``: the rare
+        bumps share the number of normal samples equally (a rare bump
+        already larger is left alone). ``'extreme'``: a rare bump of size
+        ``n_b`` grows to ``m^2 / n_b`` with ``m`` the mean normal bump size,
+        inverting the frequencies. A float ``f >= 1`` multiplies every rare
+        bump's size by ``f``; a dict ``{'rare': f}``, the same; a sequence
+        gives one multiplier per bump in increasing label order (1 for
+        normal bumps).
     random_state : int, RandomState instance or None, default=None
         Seed of the draws.
 
@@ -46,7 +44,12 @@ class RandomOverSampler(BumpResampler):
         The relevance function fitted on the labels.
     bumps_ : pandas.DataFrame
         One row per bump: ``y_min``, ``y_max``, ``rare``, ``n_samples``,
-        ``n_resampled``.
+        ``n_resampled`` (a single normal bump when no label is rare).
+    sampling_strategy_ : ndarray of shape (n_bumps,)
+        The strategy resolved on the labels, as one size multiplier per bump
+        (``n_resampled / n_samples``) in increasing label order: passed back
+        as ``sampling_strategy`` on the same labels, it gives the same bump
+        sizes.
     sample_indices_ : ndarray of shape (n_samples_new,)
         Input row of every output row (the originals, then the copies).
     label_distribution_ : LabelDistribution
@@ -85,7 +88,7 @@ class RandomOverSampler(BumpResampler):
     }
 
     def __init__(self, *, relevance=None, relevance_threshold=0.5,
-                 sampling_strategy="balance", random_state=None):
+                 sampling_strategy="auto", random_state=None):
         self.relevance = relevance
         self.relevance_threshold = relevance_threshold
         self.sampling_strategy = sampling_strategy
@@ -114,15 +117,18 @@ class RandomUnderSampler(BumpResampler):
     ----------
     relevance : None, relevance object or array-like, default=None
         Relevance of the labels, as for :class:`RandomOverSampler`.
-    relevance_threshold : float, default=0.5
-        Labels with relevance at or above it are rare.
-    sampling_strategy : 'balance', 'extreme', float, dict or sequence, default='balance'
-        Final size of each normal bump. ``'balance'``: the normal bumps
-        share the number of rare samples equally (never growing).
-        ``'extreme'``: a normal bump of size ``n_b`` shrinks to ``m^2 / n_b``
-        with ``m`` the mean rare bump size. A float ``0 < f <= 1`` multiplies
-        every normal bump's size by ``f``; a dict ``{'normal': f}``, the
-        same; a sequence gives one multiplier per bump (1 for rare bumps).
+    relevance_threshold : float in (0, 1], default=0.5
+        Labels with relevance at or above it are rare. When no label is
+        rare, the data are returned unchanged with a warning.
+    sampling_strategy : 'auto', 'balance', 'extreme', float, dict or sequence, \
+default='auto'
+        Final size of each normal bump. ``'auto'`` is ``'balance'``: the
+        normal bumps share the number of rare samples equally (never
+        growing). ``'extreme'``: a normal bump of size ``n_b`` shrinks to
+        ``m^2 / n_b`` with ``m`` the mean rare bump size. A float
+        ``0 < f <= 1`` multiplies every normal bump's size by ``f``; a dict
+        ``{'normal': f}``, the same; a sequence gives one multiplier per
+        bump (1 for rare bumps).
     random_state : int, RandomState instance or None, default=None
         Seed of the draws.
 
@@ -132,7 +138,10 @@ class RandomUnderSampler(BumpResampler):
         The fitted relevance function.
     bumps_ : pandas.DataFrame
         One row per bump: ``y_min``, ``y_max``, ``rare``, ``n_samples``,
-        ``n_resampled``.
+        ``n_resampled`` (a single normal bump when no label is rare).
+    sampling_strategy_ : ndarray of shape (n_bumps,)
+        The strategy resolved on the labels, as one size multiplier per bump
+        (``n_resampled / n_samples``), as for :class:`RandomOverSampler`.
     sample_indices_ : ndarray of shape (n_samples_new,)
         Input rows kept, in input order.
     label_distribution_ : LabelDistribution
@@ -158,7 +167,7 @@ class RandomUnderSampler(BumpResampler):
     _parameter_constraints = RandomOverSampler._parameter_constraints
 
     def __init__(self, *, relevance=None, relevance_threshold=0.5,
-                 sampling_strategy="balance", random_state=None):
+                 sampling_strategy="auto", random_state=None):
         self.relevance = relevance
         self.relevance_threshold = relevance_threshold
         self.sampling_strategy = sampling_strategy

@@ -1,7 +1,8 @@
 """A regressor trained on resampled data, with sample weights that follow the rows."""
 
+from scipy import sparse
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
-from sklearn.utils import get_tags
+from sklearn.utils import assert_all_finite, get_tags
 from sklearn.utils.metadata_routing import process_routing
 
 from .._meta import (
@@ -47,6 +48,12 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
         resampling: the regressor is fitted on the data as given (with the
         ``sample_weight`` and fit parameters unchanged), and the training
         labels are still recorded for the shot scorers.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the sampler, given to the fitted clone of ``sampler`` when
+        that has a ``random_state`` parameter left at None (the default
+        ``SMOGN()`` included); a sampler with its own ``random_state`` keeps
+        it. An int makes every ``fit`` resample the same way. The regressor's
+        own ``random_state``, if any, is left as given.
 
     Attributes
     ----------
@@ -72,20 +79,24 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
     >>> X = rng.normal(size=(200, 2))
     >>> y = np.exp(X[:, 0])
     >>> w = np.ones(200)
-    >>> model = ResampledRegressor(Ridge(), sampler=SMOTER(k=3, random_state=0))
+    >>> model = ResampledRegressor(Ridge(), sampler=SMOTER(k_neighbors=3), random_state=0)
     >>> model.fit(X, y, sample_weight=w).predict(X[:2]).shape
     (2,)
+    >>> model.sampler_.random_state
+    0
     """
 
     _parameter_constraints = {
         "regressor": [HasMethods(["fit", "predict"])],
         "sampler": [HasMethods(["fit_resample", "resample_weights"]),
                     StrOptions({"passthrough"}), None],
+        "random_state": ["random_state"],
     }
 
-    def __init__(self, regressor, *, sampler=None):
+    def __init__(self, regressor, *, sampler=None, random_state=None):
         self.regressor = regressor
         self.sampler = sampler
+        self.random_state = random_state
 
     @property
     def _features_from(self):
@@ -93,10 +104,16 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
         return "regressor_" if getattr(self, "sampler_", None) is None else "sampler_"
 
     def _sampler(self):
-        """A fresh sampler, or None for 'passthrough'."""
+        """A fresh sampler seeded by ``random_state`` where its own is None,
+        or None for 'passthrough'."""
         if isinstance(self.sampler, str):  # 'passthrough', by the constraints
             return None
-        return SMOGN() if self.sampler is None else clone(self.sampler)
+        sampler = SMOGN() if self.sampler is None else clone(self.sampler)
+        own = sampler.get_params(deep=False)
+        if self.random_state is not None and "random_state" in own \
+                and own["random_state"] is None:
+            sampler.set_params(random_state=self.random_state)
+        return sampler
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, **fit_params):
@@ -136,14 +153,16 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
                     f"{name!r} to the regressor: the sampler changes the rows and "
                     "only sample_weight is resampled with them."
                 )
+        regressor = clone(self.regressor)
         if sampler is None:
             distribution = LabelDistribution.from_labels(y, sample_weight)
             X_res, y_res = X, y
         else:
+            if not get_tags(regressor).input_tags.allow_nan:
+                _check_finite(X, regressor)
             X_res, y_res = sampler.fit_resample(X, y)
             distribution = (sampler.label_distribution_ if sample_weight is None
                             else LabelDistribution.from_labels(y, sample_weight))
-        regressor = clone(self.regressor)
         if sample_weight is not None:
             if not _accepts_sample_weight(_final_estimator(regressor)):
                 raise TypeError(
@@ -178,3 +197,20 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
             tags.input_tags.sparse = sampler_tags.sparse and inner.input_tags.sparse
         tags.regressor_tags.poor_score = sampler is not None or inner.regressor_tags.poor_score
         return tags
+
+
+def _check_finite(X, regressor):
+    """Refuse NaN or infinity in ``X`` before resampling, for a regressor
+    that refuses them: the outcome must not depend on which rows are drawn."""
+    if sparse.issparse(X) and X.format not in ("csr", "csc", "coo", "bsr"):
+        X = X.tocsr()  # dok, lil and dia do not hold their values in .data
+    try:
+        assert_all_finite(X, allow_nan=False, input_name="X")
+    except ValueError as exc:
+        raise ValueError(
+            f"{exc} ResampledRegressor checks X before resampling, since "
+            f"{type(regressor).__name__} does not accept missing or infinite values "
+            "(its allow_nan tag is False) and whether the sampler passes such a row "
+            "on to it depends on the draw. Impute or remove them first, e.g. with "
+            "regressor=make_pipeline(SimpleImputer(), regressor)."
+        ) from exc

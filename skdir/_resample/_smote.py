@@ -5,15 +5,23 @@ from numbers import Integral, Real
 import numpy as np
 
 from .._sklearn import Interval
-from ._base import _RELEVANCE, _STRATEGY, BumpResampler, merge_plans, spread_seeds, undersample
-from ._generate import check_k, interpolate, kneighbors, median_distances, noise
+from ._base import (
+    _RELEVANCE,
+    _STRATEGY,
+    _THRESHOLD,
+    BumpResampler,
+    merge_plans,
+    spread_seeds,
+    undersample,
+)
+from ._generate import check_k_neighbors, interpolate, kneighbors, median_distances, noise
 
 __all__ = ["SMOGN", "SMOTER"]
 
 _COMMON = {
-    "k": [Interval(Integral, 1, None, closed="left")],
+    "k_neighbors": [Interval(Integral, 1, None, closed="left")],
     "relevance": _RELEVANCE,
-    "relevance_threshold": [Interval(Real, 0, 1, closed="both")],
+    "relevance_threshold": _THRESHOLD,
     "sampling_strategy": _STRATEGY,
     "categorical_features": ["array-like", str, None],
     "random_state": ["random_state"],
@@ -43,7 +51,7 @@ class _SyntheticBumpResampler(BumpResampler):
 
     def _check_bumps(self, bumps, grow):
         for b in grow:
-            check_k(self.k, bumps, b)
+            check_k_neighbors(self.k_neighbors, bumps, b)
 
 
 class SMOTER(_SyntheticBumpResampler):
@@ -51,7 +59,7 @@ class SMOTER(_SyntheticBumpResampler):
 
     The labels are cut into bumps of rare (relevance >= threshold) and normal
     samples. A rare bump grows with synthetic samples: each is made from a
-    seed of the bump and one of the seed's ``k`` nearest neighbours inside
+    seed of the bump and one of the seed's ``k_neighbors`` nearest neighbours inside
     the bump, drawn at random; its numeric features lie at a uniform random
     position ``g`` on the segment between them, each categorical feature is
     the seed's or the neighbour's with probability 1/2, and its label is the
@@ -67,20 +75,23 @@ class SMOTER(_SyntheticBumpResampler):
 
     Parameters
     ----------
-    k : int, default=5
-        Number of nearest neighbours of a seed, inside its bump. Every rare
-        bump that grows must hold more than ``k`` samples.
+    k_neighbors : int, default=5
+        Number of nearest neighbours of a seed, inside its bump (the name of
+        imbalanced-learn's SMOTE). Every rare bump that grows must hold more
+        than ``k_neighbors`` samples.
     relevance : None, relevance object or array-like, default=None
         Relevance of the labels: None for :class:`ExtremesRelevance`, a
         relevance object (``fit(y)``, ``transform(y)``; cloned at every
         fit), or control points for :class:`ControlPointRelevance`.
-    relevance_threshold : float, default=0.5
-        Labels with relevance at or above it are rare.
-    sampling_strategy : 'balance', 'extreme', float, dict or sequence, default='balance'
-        Final size of each bump. ``'balance'``: every bump, rare or normal,
-        ends with ``round(n_samples / n_bumps)`` samples (rare bumps grow
-        with synthetic samples, normal bumps shrink by random
-        under-sampling). ``'extreme'``: sizes inversely proportional to the
+    relevance_threshold : float in (0, 1], default=0.5
+        Labels with relevance at or above it are rare. When no label is
+        rare, the data are returned unchanged with a warning.
+    sampling_strategy : 'auto', 'balance', 'extreme', float, dict or sequence, \
+default='auto'
+        Final size of each bump. ``'auto'`` is ``'balance'``: every bump,
+        rare or normal, ends with ``round(n_samples / n_bumps)`` samples
+        (rare bumps grow with synthetic samples, normal bumps shrink by
+        random under-sampling). ``'extreme'``: sizes inversely proportional to the
         original ones, same total. A float ``f >= 1`` multiplies the rare
         bumps' sizes by ``f`` and leaves the normal bumps whole (no
         under-sampling); a dict ``{'rare': f_r, 'normal': f_n}`` multiplies
@@ -102,7 +113,12 @@ class SMOTER(_SyntheticBumpResampler):
         The relevance function fitted on the labels.
     bumps_ : pandas.DataFrame
         One row per bump: ``y_min``, ``y_max``, ``rare``, ``n_samples``,
-        ``n_resampled``.
+        ``n_resampled`` (a single normal bump when no label is rare).
+    sampling_strategy_ : ndarray of shape (n_bumps,)
+        The strategy resolved on the labels, as one size multiplier per bump
+        (``n_resampled / n_samples``) in increasing label order: passed back
+        as ``sampling_strategy`` on the same labels, it gives the same bump
+        sizes.
     label_distribution_ : LabelDistribution
         The labels passed to ``fit_resample``, for the shot scorers.
     n_features_in_ : int
@@ -118,7 +134,10 @@ class SMOTER(_SyntheticBumpResampler):
     -----
     Differences from UBL's ``SmoteRegress``: the label weights use the full
     HEOM distance (UBL's loop keeps only the last numeric feature), and a
-    bump with too few samples for ``k`` is an error rather than a warning.
+    bump with too few samples for ``k_neighbors`` is an error rather than a
+    warning. A synthetic label is kept between its two parents' labels,
+    which rounding of the weighted average could otherwise leave by one
+    unit in the last place.
 
     References
     ----------
@@ -132,7 +151,7 @@ class SMOTER(_SyntheticBumpResampler):
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(200, 2))
     >>> y = np.exp(X[:, 0])
-    >>> sampler = SMOTER(k=3, random_state=0)
+    >>> sampler = SMOTER(k_neighbors=3, random_state=0)
     >>> X_res, y_res = sampler.fit_resample(X, y)
     >>> sampler.bumps_
           y_min      y_max   rare  n_samples  n_resampled
@@ -144,10 +163,10 @@ class SMOTER(_SyntheticBumpResampler):
 
     _parameter_constraints = dict(_COMMON)
 
-    def __init__(self, *, k=5, relevance=None, relevance_threshold=0.5,
-                 sampling_strategy="balance", categorical_features="auto",
+    def __init__(self, *, k_neighbors=5, relevance=None, relevance_threshold=0.5,
+                 sampling_strategy="auto", categorical_features="auto",
                  random_state=None, n_jobs=None):
-        self.k = k
+        self.k_neighbors = k_neighbors
         self.relevance = relevance
         self.relevance_threshold = relevance_threshold
         self.sampling_strategy = sampling_strategy
@@ -157,8 +176,8 @@ class SMOTER(_SyntheticBumpResampler):
 
     def _generate(self, table, y, members, seeds, rng):
         Z, span = table.embedding(members)
-        _, ind = kneighbors(Z, self.k, self.n_jobs)
-        nbrs = ind[seeds, rng.randint(self.k, size=seeds.shape[0])]
+        _, ind = kneighbors(Z, self.k_neighbors, self.n_jobs)
+        nbrs = ind[seeds, rng.randint(self.k_neighbors, size=seeds.shape[0])]
         return [interpolate(table, members, y, span, seeds, nbrs, rng)]
 
 
@@ -166,7 +185,7 @@ class SMOGN(_SyntheticBumpResampler):
     """SMOTER and Gaussian noise for regression (Branco et al., 2017).
 
     As :class:`SMOTER`, rare bumps grow and normal bumps shrink; each new
-    sample starts from a seed of a rare bump and one of its ``k`` nearest
+    sample starts from a seed of a rare bump and one of its ``k_neighbors`` nearest
     neighbours in the bump, drawn at random. Let ``maxD`` be half the median
     distance from the seed to the samples of its bump. If the neighbour is
     closer than ``maxD`` the sample is a SMOTER interpolation between the
@@ -178,9 +197,10 @@ class SMOGN(_SyntheticBumpResampler):
 
     Parameters
     ----------
-    k : int, default=5
-        Number of nearest neighbours of a seed, inside its bump. Every rare
-        bump that grows must hold more than ``k`` samples.
+    k_neighbors : int, default=5
+        Number of nearest neighbours of a seed, inside its bump (the name of
+        imbalanced-learn's SMOTE). Every rare bump that grows must hold more
+        than ``k_neighbors`` samples.
     pert : float, default=0.02
         Largest noise level, as a fraction of each column's standard
         deviation in the bump (the paper's 0.02).
@@ -188,13 +208,15 @@ class SMOGN(_SyntheticBumpResampler):
         Relevance of the labels: None for :class:`ExtremesRelevance`, a
         relevance object (``fit(y)``, ``transform(y)``; cloned at every
         fit), or control points for :class:`ControlPointRelevance`.
-    relevance_threshold : float, default=0.5
-        Labels with relevance at or above it are rare.
-    sampling_strategy : 'balance', 'extreme', float, dict or sequence, default='balance'
-        Final size of each bump. ``'balance'``: every bump, rare or normal,
-        ends with ``round(n_samples / n_bumps)`` samples (rare bumps grow
-        with synthetic samples, normal bumps shrink by random
-        under-sampling). ``'extreme'``: sizes inversely proportional to the
+    relevance_threshold : float in (0, 1], default=0.5
+        Labels with relevance at or above it are rare. When no label is
+        rare, the data are returned unchanged with a warning.
+    sampling_strategy : 'auto', 'balance', 'extreme', float, dict or sequence, \
+default='auto'
+        Final size of each bump. ``'auto'`` is ``'balance'``: every bump,
+        rare or normal, ends with ``round(n_samples / n_bumps)`` samples
+        (rare bumps grow with synthetic samples, normal bumps shrink by
+        random under-sampling). ``'extreme'``: sizes inversely proportional to the
         original ones, same total. A float ``f >= 1`` multiplies the rare
         bumps' sizes by ``f`` and leaves the normal bumps whole (no
         under-sampling); a dict ``{'rare': f_r, 'normal': f_n}`` multiplies
@@ -216,7 +238,12 @@ class SMOGN(_SyntheticBumpResampler):
         The relevance function fitted on the labels.
     bumps_ : pandas.DataFrame
         One row per bump: ``y_min``, ``y_max``, ``rare``, ``n_samples``,
-        ``n_resampled``.
+        ``n_resampled`` (a single normal bump when no label is rare).
+    sampling_strategy_ : ndarray of shape (n_bumps,)
+        The strategy resolved on the labels, as one size multiplier per bump
+        (``n_resampled / n_samples``) in increasing label order: passed back
+        as ``sampling_strategy`` on the same labels, it gives the same bump
+        sizes.
     label_distribution_ : LabelDistribution
         The labels passed to ``fit_resample``, for the shot scorers.
     n_features_in_ : int
@@ -249,17 +276,17 @@ class SMOGN(_SyntheticBumpResampler):
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(200, 2))
     >>> y = np.exp(X[:, 0])
-    >>> X_res, y_res = SMOGN(k=3, random_state=0).fit_resample(X, y)
+    >>> X_res, y_res = SMOGN(k_neighbors=3, random_state=0).fit_resample(X, y)
     >>> X_res.shape, bool(y_res[133:].min() > 2.4)  # the 67 new samples are rare
     ((200, 2), True)
     """
 
     _parameter_constraints = {**_COMMON, "pert": [Interval(Real, 0, None, closed="left")]}
 
-    def __init__(self, *, k=5, pert=0.02, relevance=None, relevance_threshold=0.5,
-                 sampling_strategy="balance", categorical_features="auto",
-                 random_state=None, n_jobs=None):
-        self.k = k
+    def __init__(self, *, k_neighbors=5, pert=0.02, relevance=None,
+                 relevance_threshold=0.5, sampling_strategy="auto",
+                 categorical_features="auto", random_state=None, n_jobs=None):
+        self.k_neighbors = k_neighbors
         self.pert = pert
         self.relevance = relevance
         self.relevance_threshold = relevance_threshold
@@ -270,9 +297,9 @@ class SMOGN(_SyntheticBumpResampler):
 
     def _generate(self, table, y, members, seeds, rng):
         Z, span = table.embedding(members)
-        dist, ind = kneighbors(Z, self.k, self.n_jobs)
+        dist, ind = kneighbors(Z, self.k_neighbors, self.n_jobs)
         max_d = median_distances(Z, rng, self.n_jobs) / 2
-        pick = rng.randint(self.k, size=seeds.shape[0])
+        pick = rng.randint(self.k_neighbors, size=seeds.shape[0])
         close = dist[seeds, pick] < max_d[seeds]
         near = seeds[close]
         far = seeds[~close]

@@ -105,6 +105,24 @@ def _decode(codes, categories, dtype):
     return values.astype(dtype)
 
 
+def _first_unhashable(values):
+    for value in values:  # on the error path only
+        try:
+            hash(value)
+        except TypeError:
+            return value
+    return None
+
+
+def _check_n_features(shape):
+    if shape[1] < 1:
+        # scikit-learn's wording (check_array), which its estimator checks expect
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={shape}) while a minimum of 1 "
+            "is required."
+        )
+
+
 def _encode(values, name):
     """Integer codes and the distinct values of one categorical column."""
     if isinstance(values, pd.Categorical):
@@ -114,7 +132,15 @@ def _encode(values, name):
     series = pd.Series(values)
     if series.isna().any():
         raise ValueError(f"X column {name!r} contains missing values.")
-    codes, uniques = pd.factorize(series, sort=False)
+    try:
+        codes, uniques = pd.factorize(series, sort=False)
+    except TypeError as exc:  # an unhashable value (a dict, a list) cannot be a category
+        odd = _first_unhashable(series)
+        raise TypeError(
+            f"X column {name!r} is categorical but holds {odd!r}, of type "
+            f"{type(odd).__name__}, which cannot be a category: categorical values "
+            "must be hashable (strings, numbers, booleans)."
+        ) from exc
     return codes.astype(np.intp), np.asarray(uniques, dtype=object)
 
 
@@ -180,6 +206,7 @@ def check_table(X, categorical_features="auto"):
             f"X must be 2-D of shape (n_samples, n_features); got an array of "
             f"shape {arr.shape}. Reshape a single feature with X.reshape(-1, 1)."
         )
+    _check_n_features(arr.shape)
     n_features = arr.shape[1]
     if arr.dtype.kind in "biuf":
         auto = np.zeros(n_features, dtype=bool)
@@ -223,6 +250,7 @@ def _check_frame(X, categorical_features):
     num_cols, cat_cols = np.flatnonzero(~is_cat), np.flatnonzero(is_cat)
     if X.shape[0] < 1:
         raise ValueError("X has 0 samples; at least 1 is required.")
+    _check_n_features(X.shape)
     for j in num_cols:
         if not pd.api.types.is_numeric_dtype(dtypes[j]):
             raise ValueError(

@@ -1,13 +1,24 @@
 """WERCS: relevance-weighted copies and removals (Branco et al., 2019)."""
 
+from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
 
-from .._sklearn import Interval
-from ._base import _RELEVANCE, BaseResampler, Plan, fit_relevance
+from .._sklearn import StrOptions
+from ._base import (
+    _RELEVANCE,
+    BaseResampler,
+    Plan,
+    check_output_rows,
+    fit_relevance,
+    warn_nothing_rare,
+)
 
 __all__ = ["WERCS"]
+
+#: What ``sampling_strategy='auto'`` means: UBL's defaults O = U = 0.5.
+AUTO_STRATEGY = {"over": 0.5, "under": 0.5}
 
 
 def weighted_sample_without_replacement(weights, size, rng):
@@ -22,10 +33,32 @@ def weighted_sample_without_replacement(weights, size, rng):
     return positive[np.argpartition(-keys, size - 1)[:size]]
 
 
+def _resolve_strategy(strategy):
+    """The ``{'over': o, 'under': u}`` fractions of a WERCS strategy, checked."""
+    if not isinstance(strategy, Mapping):  # 'auto', by the constraints
+        return dict(AUTO_STRATEGY)
+    unknown = set(strategy) - set(AUTO_STRATEGY)
+    if unknown:
+        raise ValueError(
+            f"WERCS's sampling_strategy as a dict takes the keys 'over' and 'under' "
+            f"(fractions of n_samples); got unknown key(s) {sorted(map(str, unknown))}."
+        )
+    resolved = {key: strategy.get(key, 0.0) for key in AUTO_STRATEGY}
+    for key, value in resolved.items():
+        upper = 1.0 if key == "under" else np.finfo(np.float64).max
+        if not isinstance(value, Real) or isinstance(value, bool) or not 0 <= value <= upper:
+            bound = "in [0, 1]" if key == "under" else "a finite number >= 0"
+            raise ValueError(
+                f"WERCS's sampling_strategy[{key!r}] must be {bound}; got {value!r}."
+            )
+    return {key: float(value) for key, value in resolved.items()}
+
+
 class WERCS(BaseResampler):
     """WEighted Relevance-based Combination Strategy (Branco et al., 2019).
 
-    No bumps and no threshold: ``round(over * n)`` copies are drawn with
+    No bumps and no threshold: with ``sampling_strategy={'over': over,
+    'under': under}``, ``round(over * n)`` copies are drawn with
     replacement with probability proportional to the relevance ``phi`` of
     their labels, and ``round(under * n)`` distinct original rows are
     removed, drawn without replacement with probability proportional to
@@ -33,7 +66,8 @@ class WERCS(BaseResampler):
     relevance below 1, all of them go). The output is the remaining
     originals, in input order, then the copies. This is UBL's
     ``WERCSRegress`` with ``thr.rel=NA``; ``over`` and ``under`` are its
-    ``O`` and ``U``.
+    ``O`` and ``U``. When every label has relevance 0 there is nothing rare
+    to copy: the data are returned unchanged with a warning.
 
     Parameters
     ----------
@@ -41,10 +75,12 @@ class WERCS(BaseResampler):
         Relevance of the labels: None for :class:`ExtremesRelevance`, a
         relevance object, or control points for
         :class:`ControlPointRelevance`.
-    over : float, default=0.5
-        Number of copies added, as a fraction of the number of samples.
-    under : float, default=0.5
-        Number of originals removed, as a fraction of the number of samples.
+    sampling_strategy : 'auto' or dict, default='auto'
+        How much to copy and to remove: a dict ``{'over': o, 'under': u}``
+        adds ``round(o * n)`` copies (``o >= 0``) and removes
+        ``round(u * n)`` originals (``0 <= u <= 1``); a key left out counts
+        0. ``'auto'`` is ``{'over': 0.5, 'under': 0.5}``, UBL's defaults,
+        which keep the number of rows.
     random_state : int, RandomState instance or None, default=None
         Seed of the draws.
 
@@ -52,6 +88,9 @@ class WERCS(BaseResampler):
     ----------
     relevance_ : relevance object
         The fitted relevance function.
+    sampling_strategy_ : dict
+        The fractions used, ``{'over': o, 'under': u}`` (both 0 when every
+        label has relevance 0 and the data were returned unchanged).
     sample_indices_ : ndarray of shape (n_samples_new,)
         Input row of every output row.
     label_distribution_ : LabelDistribution
@@ -78,35 +117,43 @@ class WERCS(BaseResampler):
     >>> from skdir.resample import WERCS
     >>> y = np.array([1., 2, 3, 4, 5, 6, 7, 30])
     >>> X = np.arange(8).reshape(-1, 1)
-    >>> X_res, y_res = WERCS(random_state=0).fit_resample(X, y)
+    >>> sampler = WERCS(random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
     >>> len(y_res), bool(y_res[-4:].min() >= 5)
     (8, True)
+    >>> sampler.sampling_strategy_
+    {'over': 0.5, 'under': 0.5}
     """
 
     _parameter_constraints = {
         "relevance": _RELEVANCE,
-        "over": [Interval(Real, 0, None, closed="left")],
-        "under": [Interval(Real, 0, 1, closed="both")],
+        "sampling_strategy": [StrOptions({"auto"}), dict],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, *, relevance=None, over=0.5, under=0.5, random_state=None):
+    def __init__(self, *, relevance=None, sampling_strategy="auto", random_state=None):
         self.relevance = relevance
-        self.over = over
-        self.under = under
+        self.sampling_strategy = sampling_strategy
         self.random_state = random_state
 
     def _plan(self, X, y, rng):
+        strategy = _resolve_strategy(self.sampling_strategy)
         self.relevance_, phi = fit_relevance(self.relevance, y)
-        if phi.max() == 0:
-            raise ValueError(
-                "Every label has relevance 0, so WERCS has nothing to over-sample; "
-                "pass a relevance under which your rare labels score above 0."
-            )
         n = y.shape[0]
-        copies = rng.choice(n, size=int(round(self.over * n)), p=phi / phi.sum())
-        removed = weighted_sample_without_replacement(
-            1.0 - phi, int(round(self.under * n)), rng)
+        if phi.max() == 0:
+            warn_nothing_rare(self, phi.max())
+            self.sampling_strategy_ = {key: 0.0 for key in strategy}
+            return Plan(kept=np.arange(n))
+        self.sampling_strategy_ = strategy
+        n_copies = np.round(strategy["over"] * n)  # a float until checked
+        n_removed = round(strategy["under"] * n)
+        check_output_rows(
+            self, n - n_removed + n_copies, X,
+            asked=f"sampling_strategy={self.sampling_strategy!r} on {n} samples",
+            fix="Lower sampling_strategy['over']: it is the number of copies as a "
+                "fraction of the number of samples.")
+        copies = rng.choice(n, size=int(n_copies), p=phi / phi.sum())
+        removed = weighted_sample_without_replacement(1.0 - phi, n_removed, rng)
         keep = np.ones(n, dtype=bool)
         keep[removed] = False
         return Plan(kept=np.concatenate([np.flatnonzero(keep), copies]))

@@ -24,13 +24,15 @@ def _resampled(sampler_name):
     def build(model, data, seed):
         from .. import resample
 
-        params = {"random_state": seed}
+        params = {}
         if "relevance_bins" in data.info:
             # bounded labels without box-plot outliers (STS-B scores): the
-            # default relevance finds no rare label; rarity by smoothed density
+            # default relevance finds no rare label (and would leave the data
+            # as they are); rarity by smoothed density
             params["relevance"] = resample.DensityRelevance(bins=data.info["relevance_bins"])
         sampler = getattr(resample, sampler_name)(**params)
-        return resample.ResampledRegressor(model, sampler=sampler)
+        # the wrapper's seed goes to the sampler, whose own is left at None
+        return resample.ResampledRegressor(model, sampler=sampler, random_state=seed)
 
     build.resamples = True  # interpolates rows: needs complete features
     return build
