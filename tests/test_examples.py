@@ -1,6 +1,5 @@
 """Every script in examples/ runs, with reduced settings (SKDIR_EXAMPLES_FAST=1)."""
 
-import os
 import runpy
 from pathlib import Path
 
