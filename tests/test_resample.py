@@ -987,3 +987,17 @@ def test_sampler_properties(sampler, case, seed):
     else:
         np.testing.assert_array_equal(X_again, X_res)
     np.testing.assert_array_equal(np.asarray(y_again), y_res_values)
+
+
+def test_extremes_relevance_with_labels_tied_at_the_median():
+    # 90 zeros and 10 fifties: the upper whisker ends at the median (0); the
+    # tied majority must stay normal and the fifties rare
+    y = np.r_[np.zeros(90), np.full(10, 50.0)]
+    relevance = ExtremesRelevance().fit(y)
+    np.testing.assert_array_equal(relevance.transform([0.0, 50.0]), [0.0, 1.0])
+    X = np.random.RandomState(0).normal(size=(100, 2))
+    X_res, y_res = SMOTER(random_state=0).fit_resample(X, y)
+    assert np.sum(y_res == 50.0) > 10 and np.sum(y_res == 0.0) <= 90
+    # and mirrored
+    low = ExtremesRelevance().fit(-y)
+    np.testing.assert_array_equal(low.transform([0.0, -50.0]), [0.0, 1.0])

@@ -228,7 +228,11 @@ class ExtremesRelevance(_SplineRelevance):
     median ``m`` and a whisker end ``w`` the relevance is ``3t^2 - 2t^3``
     with ``t = (y - m) / (w - m)``; beyond the whisker it stays 1. This is
     the ``phi.control(y, method="extremes")`` relevance of the R packages
-    uba/UBL used by SMOTER and SMOGN.
+    uba/UBL used by SMOTER and SMOGN. One departure: when most labels are
+    tied at the median, a whisker can end at the median itself; the
+    relevance-1 point then moves to the nearest label beyond that whisker,
+    so that the median keeps relevance 0 (rather than every label becoming
+    rare).
 
     Parameters
     ----------
@@ -280,12 +284,17 @@ class ExtremesRelevance(_SplineRelevance):
         lo, hi = check_not_constant(y, purpose="for a relevance function")
         points = []
         if self.extremes in ("both", "low") and has_low:
-            points.append((stats[0], 1.0, 0.0))
+            # a whisker that ends at the median (most labels tied there)
+            # would give the median relevance 1: the nearest extreme label
+            # takes the point instead
+            end = stats[0] if stats[0] < stats[2] else float(np.max(y[y < stats[0]]))
+            points.append((end, 1.0, 0.0))
         else:
             points.append((lo, 0.0, 0.0))
         points.append((stats[2], 0.0, 0.0))
         if self.extremes in ("both", "high") and has_high:
-            points.append((stats[4], 1.0, 0.0))
+            end = stats[4] if stats[4] > stats[2] else float(np.min(y[y > stats[4]]))
+            points.append((end, 1.0, 0.0))
         else:
             points.append((hi, 0.0, 0.0))
         # Degenerate samples (the median equal to the minimum, a whisker end
