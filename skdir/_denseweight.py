@@ -17,6 +17,10 @@ _NODES_PER_BANDWIDTH = 16
 _MAX_NODES = 2**18
 
 
+#: Narrowest bandwidth computable on a grid, in label ranges.
+_NARROWEST = 1e-140
+#: From this bandwidth on (in label ranges) the density counts as flat.
+_WIDEST = 1e5
 #: Densities closer than this (relative to the largest) are equal: what
 #: separates them is rounding, which the rescaling to [0, 1] would blow up.
 _DENSITY_RTOL = 1e-9
@@ -67,7 +71,9 @@ class DenseWeight(BaseWeighter):
     bandwidth : float or None, default=None
         Standard deviation of the Gaussian kernel, in label units. None uses
         Silverman's rule, as ``scipy.stats.gaussian_kde(bw_method='silverman')``
-        (with ``sample_weight`` counted as frequencies).
+        (with ``sample_weight`` counted as frequencies). A bandwidth of 1e5
+        label ranges or more gives a density flat over the labels: every
+        weight is 1.
     eps : float, default=1e-6
         Smallest weight before normalisation, > 0: keeps the densest labels in
         the fit.
@@ -130,21 +136,28 @@ class DenseWeight(BaseWeighter):
         # computed on z = (y - lo) / span in [0, 1]; stored in label units
         span = hi - lo
         z = (y_in - lo) / span
-        h = (_silverman_bandwidth(z, w_in) if self.bandwidth is None
-             else self.bandwidth / span)
-        if not h > 0:
+        bandwidth = (_silverman_bandwidth(z, w_in) * span if self.bandwidth is None
+                     else float(self.bandwidth))
+        with np.errstate(over="ignore", under="ignore"):
+            h = bandwidth / span
+        if not h > _NARROWEST:  # the Gaussian filter would square it to 0
             raise ValueError(
-                f"the bandwidth of the label density is {h * span!r}: too small to "
-                f"compute against the label range ({span!r}). Give bandwidth= in label "
-                "units, or rescale the labels."
+                f"the bandwidth of the label density is {bandwidth!r}: too small to compute "
+                f"against the label range ({span!r}). Give a larger bandwidth (in label "
+                "units), or rescale the labels."
             )
+        # a kernel _WIDEST label ranges wide is flat over the labels to within
+        # _DENSITY_RTOL (relative curvature 1 / (2 h^2)): every weight is 1,
+        # and a wider one would only make the grid's rounding visible
+        flat = h >= _WIDEST
+        h = min(h, _WIDEST)
         start, stop = -4 * h, 1 + 4 * h
-        wanted = int(np.ceil((stop - start) * _NODES_PER_BANDWIDTH / h))
-        n_nodes = max(min(wanted, _MAX_NODES), 16)
+        wanted = (stop - start) * _NODES_PER_BANDWIDTH / h
+        n_nodes = int(max(min(np.ceil(wanted), _MAX_NODES), 16))
         if wanted > _MAX_NODES:
             warnings.warn(
-                f"The label range ({span:.4g}) spans {wanted // _NODES_PER_BANDWIDTH} "
-                f"bandwidths ({h * span:.4g}); the density grid is capped at {_MAX_NODES} nodes, "
+                f"The label range ({span:.4g}) spans {wanted / _NODES_PER_BANDWIDTH:.4g} "
+                f"bandwidths ({bandwidth:.4g}); the density grid is capped at {_MAX_NODES} nodes, "
                 f"so it is coarser than the bandwidth and only approximate. Set a larger "
                 f"bandwidth, or transform the labels (e.g. a log) to shorten the range.",
                 UserWarning,
@@ -168,9 +181,10 @@ class DenseWeight(BaseWeighter):
         # makes the density, and its slopes between nodes, overflow
         self._unit_density = (grid, density)
         at_train = np.interp(z, grid, density)
-        self._unit_range = (float(at_train.min()), float(at_train.max()))
+        self._unit_range = (float(at_train.max()),) * 2 if flat else (
+            float(at_train.min()), float(at_train.max()))
         self.label_range_ = (lo, hi)
-        self.bandwidth_ = float(h * span)
+        self.bandwidth_ = bandwidth
         self.grid_ = lo + grid * span
         self.density_ = density / span
         self.density_range_ = tuple(d / span for d in self._unit_range)

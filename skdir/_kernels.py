@@ -17,7 +17,7 @@ def check_odd_ks(ks, *, name="ks"):
     :mod:`skdir._constraints`, checked before this; oddness is what the
     constraint language cannot say.
     """
-    if ks % 2 == 0:
+    if isinstance(ks, bool) or ks % 2 == 0:  # a bool passes the int constraint
         raise ValueError(
             f"{name} must be an odd integer >= 1 (the window is centred on a bin); "
             f"got {ks!r}."

@@ -152,17 +152,28 @@ class LDS(BaseWeighter):
         warn_outside_edges(support, edges, self.bins)
         idx = assign_bins(y, edges)
         # The weights do not change when every sample weight is multiplied by
-        # the same factor; counting in units of the largest one keeps the
-        # sums finite for huge weights and exact for subnormal ones.
+        # the same factor: they are computed from counts in units of the
+        # largest weight, which stay finite for huge weights and exact for
+        # subnormal ones. bin_counts_ keeps the plain sums (exact for integer
+        # weights; inf where they overflow, as documented).
+        n_bins = edges.size - 1
         unit = float(sample_weight.max())
-        relative = np.bincount(idx, weights=sample_weight if unit == 1.0 else sample_weight / unit,
-                               minlength=edges.size - 1)
-        with np.errstate(over="ignore"):  # inf counts are documented; the weights use relative
-            counts = relative * unit
+        with np.errstate(over="ignore"):
+            counts = np.bincount(idx, weights=sample_weight, minlength=n_bins)
+        relative = counts if unit == 1.0 else np.bincount(
+            idx, weights=sample_weight / unit, minlength=n_bins)
         warn_if_crowded(relative, self.bins, support)
 
-        # count_clip bounds are in samples: they need the counts themselves
-        values = relative if count_clip is None else np.clip(counts, *count_clip)
+        values = relative
+        if count_clip is not None:
+            # the bounds are in samples: clip the counts, in units of the
+            # largest weight too
+            with np.errstate(over="ignore"):
+                low, high = count_clip[0] / unit, count_clip[1] / unit
+            # a low bound past float64 in these units (subnormal weights)
+            # lifts every bin to it: all values equal
+            values = np.full_like(relative, 1.0) if np.isinf(low) else np.clip(relative, low, high)
+            values = values / values.max()  # O(1) before inverting: scale-free
         if self.reweight == "sqrt_inv":
             values = np.sqrt(values)
         window = kernel_window(self.kernel, self.ks, self.sigma)

@@ -774,19 +774,23 @@ class DeepRegressor(NeuralNetRegressor):
             module.train(was_training)
 
     def _train(self, dataset, epochs=None, **fit_params):
+        first_epoch = len(self.history)
         self.notify("on_train_begin", X=dataset, y=None)
         try:
             self.fit_loop(dataset, None, epochs=epochs, **fit_params)
         except KeyboardInterrupt:
             pass
         self.notify("on_train_end", X=dataset, y=None)
-        losses = [row.get("train_loss") for row in self.history]
-        bad = [i + 1 for i, loss in enumerate(losses) if loss is not None
-               and not np.isfinite(loss)]
+        # this call's epochs (partial_fit keeps the history); an interrupted
+        # epoch has no loss
+        losses = [(first_epoch + i + 1, row["train_loss"]) for i, row in
+                  enumerate(self.history[first_epoch:]) if "train_loss" in row]
+        bad = [epoch for epoch, loss in losses if not np.isfinite(loss)]
         if bad:
             warnings.warn(
                 f"{type(self).__name__}: the training loss is not finite from epoch {bad[0]} "
-                f"on (last: {float(losses[-1])!r}), so the network's predictions are meaningless. "
+                f"on (last: {float(losses[-1][1])!r}), so the network's predictions are "
+                "meaningless. "
                 "Scale the target (standardise it), lower lr, or check the inputs for "
                 "extreme values.",
                 RuntimeWarning,

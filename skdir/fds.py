@@ -23,6 +23,7 @@ from torch import nn  # noqa: E402
 from ._binning import assign_bins, bin_edges, check_labels  # noqa: E402
 from ._constraints import FDS as FDS_RULES  # noqa: E402
 from ._constraints import FDS_UPDATE_MODES  # noqa: E402
+from ._deep.checks import check_values  # noqa: E402
 from ._kernels import check_odd_ks, kernel_window  # noqa: E402
 from ._sklearn import validate_parameter_constraints  # noqa: E402
 
@@ -157,11 +158,14 @@ class FDS(nn.Module):
         ``'online'``: ``forward`` accumulates the training features it sees.
         ``'epoch'``: only explicit :meth:`accumulate` calls do.
     validate_bins : bool, default=True
-        Check in every training ``forward`` that the bin indices lie in
-        ``[0, n_bins)``, with a clear error instead of an indexing error (a
-        device-side assert on CUDA). It costs one reduction and one
-        host-device sync per batch; turn it off when the bins come from
-        :meth:`bin_index`.
+        Check in every training ``forward`` (and in :meth:`accumulate` and
+        :meth:`calibrate`) that the bin indices lie in ``[0, n_bins)``. On
+        the CPU an out-of-range index is a ValueError naming the range; on
+        a GPU the check is asserted asynchronously (no host-device sync),
+        so a violation stops the program with that message instead of an
+        anonymous indexing assert. It costs a few small kernels per batch;
+        turn it off when the bins come from :meth:`bin_index`, as
+        DeepRegressor does.
 
     Attributes
     ----------
@@ -240,7 +244,7 @@ class FDS(nn.Module):
 
         self.kernel, self.ks, self.sigma = kernel, int(ks), float(sigma)
         self.momentum = None if momentum is None else float(momentum)
-        self.clip = _check_clip(clip, "clip")
+        self.clip = tuple(float(v) for v in clip)  # checked by check_fds_params
         self.start_update, self.start_smooth = int(start_update), int(start_smooth)
         self.frozen = False
         self.update = update
@@ -362,10 +366,10 @@ class FDS(nn.Module):
             return features
         self._check(features, bins)
         if self.update == "online":
-            self.accumulate(features, bins)
+            self._accumulate(features, bins)
         if not self.calibrating:
             return features
-        return self.calibrate(features, bins)
+        return self._calibrate(features, bins)
 
     def calibrate(self, features, bins):
         """Apply the current calibration, whatever the mode and epoch.
@@ -382,6 +386,10 @@ class FDS(nn.Module):
         calibrated : Tensor of shape (batch, n_features)
             ``features * scale[bins] + shift[bins]``, in the input's dtype.
         """
+        self._check(features, bins)
+        return self._calibrate(features, bins)
+
+    def _calibrate(self, features, bins):
         cal = self.calibration.index_select(0, bins)
         return torch.addcmul(cal[:, 1], features.to(cal.dtype), cal[:, 0]).to(features.dtype)
 
@@ -398,6 +406,11 @@ class FDS(nn.Module):
         bins : LongTensor of shape (batch,)
             Their bins.
         """
+        self._check(features, bins)
+        self._accumulate(features, bins)
+
+    @torch.no_grad()
+    def _accumulate(self, features, bins):
         if not self.collecting:
             return
         z = features.detach().to(torch.float64)
@@ -528,16 +541,16 @@ class FDS(nn.Module):
                 f"{bins.dtype} of shape {tuple(bins.shape)}."
             )
         if self.validate_bins and bins.numel():
-            # one reduction and one host sync; DeepRegressor skips it (its
-            # bins come from bin_index, always in range)
-            low, high = torch.aminmax(bins)
-            low, high = int(low), int(high)
-            if low < 0 or high >= self.n_bins:
-                raise ValueError(
-                    f"FDS expects bin indices in [0, {self.n_bins}) (the layer has "
-                    f"{self.n_bins} bins); got indices from {low} to {high}. Bin labels "
-                    "with FDS.bin_index(y)."
-                )
+            # DeepRegressor skips this: its bins come from bin_index
+            expected = (f"FDS expects bin indices in [0, {self.n_bins}) (the layer has "
+                        f"{self.n_bins} bins)")
+
+            def details():
+                low, high = (int(v) for v in torch.aminmax(bins))
+                return (f"{expected}; got indices from {low} to {high}. Bin labels with "
+                        "FDS.bin_index(y).")
+
+            check_values(((bins >= 0) & (bins < self.n_bins)).all(), expected + ".", details)
 
 
 def _edges(edges):

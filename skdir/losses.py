@@ -32,6 +32,8 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
+from ._deep.checks import check_values  # noqa: E402
+
 __all__ = [
     "LOSSES",
     "BalancedMSELoss",
@@ -56,10 +58,10 @@ class WeightedLoss(nn.Module):
     Attributes
     ----------
     check_weights : bool
-        Whether ``forward`` refuses negative weights (True by default). The
-        check costs one reduction and one host-device sync per call on a
-        GPU; :class:`~skdir.estimators.DeepRegressor`, which checks its
-        sample weights once on the host, turns it off.
+        Whether ``forward`` refuses negative weights (True by default): a
+        ValueError on the CPU; on a GPU an asynchronous assert, which needs
+        no host-device sync. :class:`~skdir.estimators.DeepRegressor`,
+        which checks its sample weights once on the host, turns it off.
 
     Examples
     --------
@@ -109,11 +111,11 @@ class WeightedLoss(nn.Module):
                     f"weight must hold one value per sample, as input does; got "
                     f"{weight.shape[0]} weights for {input.shape[0]} samples."
                 )
-            if self.check_weights and bool((weight < 0).any()):
-                raise ValueError(
-                    f"weight must be non-negative; got {int((weight < 0).sum())} negative "
-                    f"weight(s), the smallest {weight.min().item()!r}."
-                )
+            if self.check_weights:
+                check_values((weight >= 0).all(), "weight must be non-negative.",
+                             lambda: f"weight must be non-negative; got "
+                                     f"{int((weight < 0).sum())} negative weight(s), the "
+                                     f"smallest {weight.min().item()!r}.")
         loss = self.per_sample(input, target)
         if weight is not None:
             loss = loss * weight.to(loss.dtype)

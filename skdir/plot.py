@@ -172,7 +172,10 @@ def _mean_and_std(name, value, metric):
                          "table.")
     values = pd.DataFrame(np.column_stack(
         [_region_values(t, metric, f"tables[{name!r}][{i}]") for i, t in enumerate(runs)]))
-    return values.mean(axis=1).to_numpy(), values.std(axis=1, ddof=1).to_numpy()
+    std = values.std(axis=1, ddof=1).to_numpy()
+    # no bar where no spread is defined (one run); matplotlib 3.7 also
+    # cannot draw error bars that are all NaN
+    return values.mean(axis=1).to_numpy(), None if np.isnan(std).all() else std
 
 
 @validate_params(

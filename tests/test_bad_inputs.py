@@ -38,6 +38,20 @@ def test_huge_and_subnormal_sample_weights_give_the_unit_weights_result():
     # count_clip is in samples: the counts themselves, possibly infinite, are clipped
     clipped = LDS(count_clip=(1, 50), reweight="inverse").fit(y, sample_weight=np.full(500, 1e308))
     assert np.isinf(clipped.bin_counts_).all() and np.isfinite(clipped.bin_weights_).all()
+    for count_clip in [(0, np.inf), (1, 1e308), (1, 50)]:
+        reference = LDS(count_clip=count_clip).fit_transform(y, sample_weight=np.full(500, 80.0))
+        for scale in (1e308, 1e-320):
+            got = LDS(count_clip=count_clip).fit_transform(y, sample_weight=np.full(500, scale))
+            assert np.all(np.isfinite(got)), (count_clip, scale)
+        np.testing.assert_allclose(
+            LDS(count_clip=count_clip).fit_transform(y, sample_weight=np.full(500, 1e308)),
+            LDS(count_clip=count_clip).fit_transform(y, sample_weight=np.full(500, 1e308 / 2)))
+        assert np.all(np.isfinite(reference))
+
+
+def test_bin_counts_stay_exact_for_integer_frequency_weights():
+    lds = LDS().fit([0, 1, 1, 1, 2, 3], sample_weight=[10, 1, 1, 1, 1, 1])
+    np.testing.assert_array_equal(lds.bin_counts_, [10, 3, 1, 1])
 
 
 def test_all_zero_sample_weights_are_refused():
@@ -101,8 +115,13 @@ def test_a_diverged_training_is_announced():
 
     X = np.random.RandomState(0).normal(size=(50, 2)).astype(np.float32)
     y = np.where(np.arange(50) % 2, 1e20, -1e20)  # squared errors overflow float32
+    net = DeepRegressor(max_epochs=2, verbose=0, random_state=0)
     with pytest.warns(RuntimeWarning, match="the training loss is not finite from epoch 1"):
-        DeepRegressor(max_epochs=2, verbose=0, random_state=0).fit(X, y)
+        net.fit(X, y)
+    # a later partial_fit is judged on its own epochs
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        net.partial_fit(X, np.arange(50.0) / 50)
 
 
 def test_fds_edges_outside_the_labels_are_announced():
@@ -121,6 +140,16 @@ def test_deep_regressor_turns_the_per_batch_weight_check_off():
     X = np.random.RandomState(0).normal(size=(40, 2)).astype(np.float32)
     net = DeepRegressor(max_epochs=1, verbose=0).fit(X, np.arange(40.0))
     assert net.criterion_.check_weights is False  # its sample weights were checked on the host
-    assert net.module_.fds is None or net.module_.fds.validate_bins is False
     fds_net = DeepRegressor(fds=True, max_epochs=1, verbose=0).fit(X, np.arange(40.0))
     assert fds_net.module_.fds.validate_bins is False  # its bins come from bin_index
+
+
+@pytest.mark.parametrize("bandwidth", [1e300, 2e-5])
+def test_dense_weight_with_a_bandwidth_far_wider_than_the_labels_is_flat(bandwidth):
+    w = DenseWeight(bandwidth=bandwidth).fit_transform([0.0, 1e-10, 2e-10])
+    np.testing.assert_allclose(w, [1.0, 1.0, 1.0])
+
+
+def test_dense_weight_with_a_bandwidth_too_small_for_any_grid():
+    with pytest.raises(ValueError, match="bandwidth of the label density is 1e-320: too small"):
+        DenseWeight(bandwidth=1e-320).fit_transform([0.0, 1.0, 3.0])

@@ -21,7 +21,6 @@ import pytest
 from imblearn.utils.estimator_checks import estimator_checks_generator
 from sklearn.base import BaseEstimator, clone
 from sklearn.linear_model import Ridge
-from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdir.resample import (
@@ -129,7 +128,9 @@ _STRICT = {} if _SKLEARN_1_6 else {"xfail_strict": True}
 def _sklearn_1_6_failures(estimator):
     if not _SKLEARN_1_6:
         return {}
-    if get_tags(estimator).input_tags.categorical:
+    # the samplers that generate rows take categorical input; those that select
+    # rows declare it too but never compute on X
+    if getattr(estimator, "_generates", False):
         return {"check_positive_only_tag_during_fit": (
             "scikit-learn 1.6's check casts X to int32 for an estimator that takes "
             "categorical input and then subtracts a float mean from it in place, which "

@@ -274,8 +274,13 @@ def test_bad_batches_are_reported():
         fds.train()(torch.randn(4, 3), torch.zeros(4))
     n_bins = fds.n_bins
     for bad in (n_bins, -1):
-        with pytest.raises(ValueError, match=rf"FDS expects bin indices in \[0, {n_bins}\)"):
-            fds.train()(torch.randn(2, 3), torch.tensor([0, bad]))
+        for call in (fds.train(), fds.accumulate, fds.calibrate):  # the direct calls too
+            with pytest.raises(ValueError, match=rf"FDS expects bin indices in \[0, "
+                                                 rf"{n_bins}\) .*got indices from"):
+                call(torch.randn(2, 3), torch.tensor([0, bad]))
+    unchecked = _layer()
+    unchecked.validate_bins = False  # DeepRegressor's layers: bins from bin_index
+    unchecked.train()(torch.randn(2, 3), torch.tensor([0, 1]))
 
 
 @pytest.mark.parametrize("edges", [5, "auto", None])

@@ -843,7 +843,8 @@ def test_resampled_regressor_nan_in_X_does_not_depend_on_the_draw():
     X[7, 1] = np.nan
     for seed in range(10):
         model = ResampledRegressor(Ridge(), sampler=LDSResampler(random_state=seed))
-        with pytest.raises(ValueError, match="Input X contains NaN.*Ridge does not accept"):
+        with pytest.raises(ValueError, match="Input X contains NaN.*Ridge, which receives "
+                                             "it, does not accept"):
             model.fit(X, y)
     X[7, 1] = np.inf
     with pytest.raises(ValueError, match="Input X contains infinity"):
@@ -855,6 +856,20 @@ def test_resampled_regressor_nan_in_X_does_not_depend_on_the_draw():
     model = ResampledRegressor(HistGradientBoostingRegressor(max_iter=5),
                                sampler=LDSResampler(random_state=0)).fit(X, y)
     assert model.predict(X).shape == (100,)
+    # the fix the message recommends works: an imputer first (a Pipeline does
+    # not pass its first step's allow_nan tag on, so the steps are looked into)
+    from sklearn.compose import make_column_transformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    for regressor in (make_pipeline(SimpleImputer(), Ridge()),
+                      make_pipeline(make_column_transformer((SimpleImputer(), [0, 1])), Ridge())):
+        model = ResampledRegressor(regressor, sampler=LDSResampler(random_state=0)).fit(X, y)
+        assert np.isfinite(model.predict(np.nan_to_num(X))).all()
+    # a nullable integer column holding pd.NA: the same clear error
+    frame = pd.DataFrame({"a": pd.array([1, None] * 50, dtype="Int64"), "b": X[:, 0]})
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        ResampledRegressor(Ridge(), sampler=LDSResampler(random_state=0)).fit(frame, y)
 
 
 def test_resampled_regressor_random_state_seeds_the_sampler():

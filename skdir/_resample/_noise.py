@@ -1,10 +1,8 @@
 """Gaussian-noise over-sampling for regression (Branco et al., 2016)."""
 
-from numbers import Real
 
-from .._sklearn import Interval
 from ._generate import noise
-from ._smote import _COMMON, _SyntheticBumpResampler
+from ._smote import _COMMON, _PERT, _SyntheticBumpResampler
 
 __all__ = ["GaussianNoise"]
 
@@ -79,7 +77,7 @@ default='auto'
 
     _parameter_constraints = {
         key: value for key, value in _COMMON.items() if key not in ("k_neighbors", "n_jobs")
-    } | {"pert": [Interval(Real, 0, None, closed="left")]}
+    } | _PERT
 
     def __init__(self, *, pert=0.1, relevance=None, relevance_threshold=0.5,
                  sampling_strategy="auto", categorical_features="auto",

@@ -2,8 +2,11 @@
 
 from scipy import sparse
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
-from sklearn.utils import assert_all_finite, get_tags
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.pipeline import Pipeline
+from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import process_routing
+from sklearn.utils.validation import check_array
 
 from .._meta import (
     RegressorWrapperMixin,
@@ -158,8 +161,9 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
             distribution = LabelDistribution.from_labels(y, sample_weight)
             X_res, y_res = X, y
         else:
-            if not get_tags(regressor).input_tags.allow_nan:
-                _check_finite(X, regressor)
+            first = _first_to_see_X(regressor)
+            if _certainly_refuses_nan(first):
+                _check_finite(X, first)
             X_res, y_res = sampler.fit_resample(X, y)
             distribution = (sampler.label_distribution_ if sample_weight is None
                             else LabelDistribution.from_labels(y, sample_weight))
@@ -199,18 +203,47 @@ class ResampledRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMix
         return tags
 
 
-def _check_finite(X, regressor):
-    """Refuse NaN or infinity in ``X`` before resampling, for a regressor
+def _first_to_see_X(regressor):
+    """The step of ``regressor`` that receives ``X`` as the sampler returns it."""
+    estimator = regressor
+    while True:
+        if isinstance(estimator, Pipeline):
+            steps = [s for _, s in estimator.steps if s is not None and s != "passthrough"]
+            if not steps:
+                return None
+            estimator = steps[0]
+        elif isinstance(estimator, TransformedTargetRegressor) and estimator.regressor is not None:
+            estimator = estimator.regressor
+        else:
+            return estimator
+
+
+def _certainly_refuses_nan(estimator):
+    """Whether ``estimator`` surely refuses NaN in X (its allow_nan tag is False).
+
+    Steps that dispatch columns or wrap other estimators (a ColumnTransformer
+    with an imputer declares allow_nan=False) are not taken at their word:
+    the check would then refuse valid input.
+    """
+    if estimator is None or any(hasattr(estimator, name) for name in
+                                ("transformers", "steps", "estimator", "estimators")):
+        return False
+    return not get_tags(estimator).input_tags.allow_nan
+
+
+def _check_finite(X, consumer):
+    """Refuse NaN or infinity in ``X`` before resampling, for a first step
     that refuses them: the outcome must not depend on which rows are drawn."""
     if sparse.issparse(X) and X.format not in ("csr", "csc", "coo", "bsr"):
         X = X.tocsr()  # dok, lil and dia do not hold their values in .data
     try:
-        assert_all_finite(X, allow_nan=False, input_name="X")
+        check_array(X, accept_sparse=True, dtype=None, ensure_all_finite=True,
+                    ensure_2d=False, ensure_min_samples=0, input_name="X")
     except ValueError as exc:
         raise ValueError(
             f"{exc} ResampledRegressor checks X before resampling, since "
-            f"{type(regressor).__name__} does not accept missing or infinite values "
-            "(its allow_nan tag is False) and whether the sampler passes such a row "
-            "on to it depends on the draw. Impute or remove them first, e.g. with "
-            "regressor=make_pipeline(SimpleImputer(), regressor)."
+            f"{type(consumer).__name__}, which receives it, does not accept missing or "
+            "infinite values (its allow_nan tag is False) and whether the sampler passes "
+            "such a row on to it depends on the draw. Impute or remove them first, e.g. "
+            f"with regressor=make_pipeline(SimpleImputer(), {type(consumer).__name__}())."
         ) from exc

@@ -18,6 +18,8 @@ from ._generate import check_k_neighbors, interpolate, kneighbors, median_distan
 
 __all__ = ["SMOGN", "SMOTER"]
 
+#: The perturbation of the Gaussian-noise rows (SMOGN, GaussianNoise).
+_PERT = {"pert": [Interval(Real, 0, None, closed="left")]}
 _COMMON = {
     "k_neighbors": [Interval(Integral, 1, None, closed="left")],
     "relevance": _RELEVANCE,
@@ -281,7 +283,7 @@ default='auto'
     ((200, 2), True)
     """
 
-    _parameter_constraints = {**_COMMON, "pert": [Interval(Real, 0, None, closed="left")]}
+    _parameter_constraints = {**_COMMON, **_PERT}
 
     def __init__(self, *, k_neighbors=5, pert=0.02, relevance=None,
                  relevance_threshold=0.5, sampling_strategy="auto",
