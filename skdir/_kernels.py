@@ -1,10 +1,10 @@
-"""Smoothing windows over target bins, shared by LDS and FDS."""
+"""Smoothing windows over target bins, shared by LDS and FDS, and FDS's taps."""
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 from scipy.signal.windows import triang
 
-__all__ = ["KERNELS", "check_odd_ks", "kernel_window"]
+__all__ = ["KERNELS", "check_odd_ks", "kernel_window", "smoothing_taps"]
 
 KERNELS = ("gaussian", "triang", "laplace")
 
@@ -76,3 +76,42 @@ def kernel_window(kernel, ks, sigma):
         x = np.arange(-half, half + 1, dtype=np.float64)
         window = np.exp(-np.abs(x) / sigma)
     return window / window.max()
+
+
+def smoothing_taps(n_bins, ks):
+    """Source bin of every tap of a centred window of ``ks`` bins.
+
+    The signal is extended by mirroring about its end bins (``d c b | a b c
+    d | c b a``), as :func:`scipy.ndimage.convolve1d` does with
+    ``mode='mirror'`` and :func:`torch.nn.functional.pad` with
+    ``mode='reflect'``, repeated as often as a short signal needs.
+
+    Parameters
+    ----------
+    n_bins : int
+        Number of bins.
+    ks : int
+        Odd window length.
+
+    Returns
+    -------
+    taps : ndarray of shape (n_bins, ks), dtype intp
+        ``taps[i, k]`` is the bin read by tap ``k`` of the window centred on
+        bin ``i``.
+
+    Examples
+    --------
+    >>> from skdir._kernels import smoothing_taps  # also skdir.fds.smoothing_taps
+    >>> smoothing_taps(4, 5)
+    array([[2, 1, 0, 1, 2],
+           [1, 0, 1, 2, 3],
+           [0, 1, 2, 3, 2],
+           [1, 2, 3, 2, 1]])
+    """
+    half = (ks - 1) // 2
+    pos = np.arange(n_bins)[:, None] + np.arange(-half, half + 1)[None, :]
+    if n_bins == 1:
+        return np.zeros_like(pos)
+    period = 2 * (n_bins - 1)
+    pos = np.mod(pos, period)
+    return np.where(pos >= n_bins, period - pos, pos)

@@ -46,6 +46,7 @@ from ._constraints import BINS  # noqa: E402
 from ._deep.data import ArrayDataset, DeviceLoader, as_tensor, resolve_device  # noqa: E402
 from ._deep.mlp import ACTIVATIONS, MLP  # noqa: E402
 from ._deep.net import DIRNet, feature_width  # noqa: E402
+from ._fds_settings import FDS_RULES, check_fds_params  # noqa: E402
 from ._shots import LabelDistribution  # noqa: E402
 from ._sklearn import (  # noqa: E402
     Interval,
@@ -56,7 +57,7 @@ from ._sklearn import (  # noqa: E402
     validate_parameter_constraints,
 )
 from ._weighter import combined_weights  # noqa: E402
-from .fds import FDS, FDS_RULES, check_fds_params  # noqa: E402
+from .fds import FDS  # noqa: E402
 from .losses import LOSSES, PerSampleLoss, WeightedLoss  # noqa: E402
 
 __all__ = ["ArrayDataset", "DIRNet", "DeepRegressor", "DeviceLoader", "MLP"]

@@ -11,8 +11,6 @@ This module needs the ``deep`` extra: ``pip install 'scikit-dir[deep]'``.
 
 from numbers import Integral
 
-import numpy as np
-
 from ._extras import import_extra
 
 import_extra("torch", "deep", "skdir.fds")
@@ -21,11 +19,10 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from ._binning import assign_bins, bin_edges, check_labels  # noqa: E402
-from ._constraints import FDS as FDS_RULES  # noqa: E402
 from ._constraints import FDS_UPDATE_MODES  # noqa: E402
 from ._deep.checks import check_values  # noqa: E402
-from ._kernels import check_odd_ks, kernel_window  # noqa: E402
-from ._sklearn import validate_parameter_constraints  # noqa: E402
+from ._fds_settings import check_fds_params  # noqa: E402
+from ._kernels import kernel_window, smoothing_taps  # noqa: E402
 
 __all__ = ["FDS", "UPDATE_MODES", "smoothing_taps"]
 
@@ -33,74 +30,6 @@ __all__ = ["FDS", "UPDATE_MODES", "smoothing_taps"]
 #: the epoch's own training forward passes, ``'epoch'`` expects an extra
 #: no-grad pass over the training set at the end of each epoch.
 UPDATE_MODES = FDS_UPDATE_MODES
-
-
-def smoothing_taps(n_bins, ks):
-    """Source bin of every tap of a centred window of ``ks`` bins.
-
-    The signal is extended by mirroring about its end bins (``d c b | a b c
-    d | c b a``), as :func:`scipy.ndimage.convolve1d` does with
-    ``mode='mirror'`` and :func:`torch.nn.functional.pad` with
-    ``mode='reflect'``, repeated as often as a short signal needs.
-
-    Parameters
-    ----------
-    n_bins : int
-        Number of bins.
-    ks : int
-        Odd window length.
-
-    Returns
-    -------
-    taps : ndarray of shape (n_bins, ks), dtype intp
-        ``taps[i, k]`` is the bin read by tap ``k`` of the window centred on
-        bin ``i``.
-
-    Examples
-    --------
-    >>> from skdir.fds import smoothing_taps
-    >>> smoothing_taps(4, 5)
-    array([[2, 1, 0, 1, 2],
-           [1, 0, 1, 2, 3],
-           [0, 1, 2, 3, 2],
-           [1, 2, 3, 2, 1]])
-    """
-    half = (ks - 1) // 2
-    pos = np.arange(n_bins)[:, None] + np.arange(-half, half + 1)[None, :]
-    if n_bins == 1:
-        return np.zeros_like(pos)
-    period = 2 * (n_bins - 1)
-    pos = np.mod(pos, period)
-    return np.where(pos >= n_bins, period - pos, pos)
-
-
-def _check_clip(clip, name):
-    try:
-        low, high = (float(v) for v in clip)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a pair (low, high); got {clip!r}.") from exc
-    if not 0 < low <= high < np.inf:
-        raise ValueError(f"{name} must satisfy 0 < low <= high < inf; got {clip!r}.")
-    return low, high
-
-
-def check_fds_params(params, *, prefix="", caller="FDS"):
-    """Raise a ValueError naming the parameter for an ill-defined FDS.
-
-    Parameters
-    ----------
-    params : dict
-        The settings of :data:`skdir._constraints.FDS`, keyed without prefix.
-    prefix : str, default=""
-        How the caller names them (``"fds__"`` in DeepRegressor).
-    caller : str, default="FDS"
-        Who is being configured, for the message.
-    """
-    validate_parameter_constraints(
-        {prefix + key: rule for key, rule in FDS_RULES.items()},
-        {prefix + key: params[key] for key in FDS_RULES}, caller_name=caller)
-    check_odd_ks(params["ks"], name=f"{prefix}ks")
-    _check_clip(params["clip"], f"{prefix}clip")
 
 
 class FDS(nn.Module):
