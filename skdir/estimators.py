@@ -4,17 +4,17 @@
 network: a feature extractor (an MLP for tabular data by default, or any
 ``torch.nn.Module`` of yours), optionally feature distribution smoothing
 (:class:`skdir.fds.FDS`), and a linear head. It takes ``sample_weight``
-(so LDS weights through :class:`skdir.reweight.ReweightedRegressor`),
-works in Pipelines and grid searches, and trains on CUDA when there is a
-GPU.
+(so LDS weights through :class:`skdir.reweight.ReweightedRegressor`) or a
+torch ``Dataset``, works in Pipelines and grid searches, and trains on CUDA
+when there is a GPU.
+
+It is assembled from one-job parts in ``skdir._deep``: the runtime
+(device, seeding, mixed precision), the data path, the training step and
+epoch loop, the FDS life cycle and RRT.
 
 This module needs the ``deep`` extra: ``pip install 'scikit-dir[deep]'``.
 """
 
-import copy
-import warnings
-from collections.abc import Mapping
-from contextlib import contextmanager, nullcontext
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,64 +25,36 @@ import_extra("torch", "deep", "skdir.estimators")
 import_extra("skorch", "deep", "skdir.estimators")
 
 import torch  # noqa: E402
-from sklearn.base import clone  # noqa: E402
-from sklearn.utils import check_random_state  # noqa: E402
-from sklearn.utils.validation import check_array, check_consistent_length, validate_data  # noqa: E402
 from skorch import NeuralNetRegressor  # noqa: E402
 from skorch.callbacks import ProgressBar  # noqa: E402
-from skorch.dataset import get_len, unpack_data  # noqa: E402
-from skorch.utils import to_tensor  # noqa: E402
 from torch import nn  # noqa: E402
 
-from ._binning import (  # noqa: E402
-    assign_bins,
-    bin_edges,
-    check_labels,
-    check_not_constant,
-    warn_if_crowded,
-    warn_outside_edges,
-)
-from ._constraints import BINS  # noqa: E402
-from ._deep.data import ArrayDataset, DeviceLoader, as_tensor, resolve_device  # noqa: E402
+from ._deep.components import ComponentsMixin  # noqa: E402
+from ._deep.data import ArrayDataset, DeviceLoader  # noqa: E402
+from ._deep.fds_cycle import FDSMixin  # noqa: E402
+from ._deep.inputs import InputsMixin, is_dataset  # noqa: E402
 from ._deep.mlp import ACTIVATIONS, MLP  # noqa: E402
-from ._deep.net import DIRNet, feature_width  # noqa: E402
-from ._fds_settings import FDS_RULES, check_fds_params  # noqa: E402
-from ._shots import LabelDistribution  # noqa: E402
-from ._sklearn import (  # noqa: E402
-    Interval,
-    Options,
-    StrOptions,
-    _check_feature_names,
-    _check_sample_weight,
-    validate_parameter_constraints,
-)
-from ._weighter import combined_weights  # noqa: E402
-from .fds import FDS  # noqa: E402
-from .losses import LOSSES, PerSampleLoss, WeightedLoss  # noqa: E402
+from ._deep.net import DIRNet  # noqa: E402
+from ._deep.rrt import RRTMixin  # noqa: E402
+from ._deep.runtime import RuntimeMixin  # noqa: E402
+from ._deep.training import TrainingMixin  # noqa: E402
+from ._sklearn import Interval, Options, StrOptions, validate_parameter_constraints  # noqa: E402
+from .losses import LOSSES  # noqa: E402
 
 __all__ = ["ArrayDataset", "DIRNet", "DeepRegressor", "DeviceLoader", "MLP"]
 
-_FDS_PARAMS = ("fds__kernel", "fds__ks", "fds__sigma", "fds__momentum", "fds__clip",
-               "fds__start_update", "fds__start_smooth", "fds__update", "fds__bins")
-_MLP_PARAMS = ("hidden_sizes", "activation", "dropout", "batch_norm")
-# Parameters skdir adds to skorch's. skorch would treat the "fds__*" names as
-# settings of a component called "fds"; set_params keeps them plain.
-_OWN_PARAMS = (*_MLP_PARAMS, "fds", *_FDS_PARAMS, "loss", "amp", "progress", "random_state")
-_DATA_PREFIXES = ("iterator_train", "iterator_valid", "dataset")
-
-
-def _label_mean(y, sample_weight):
-    """Start value of the head's bias: the (weighted) mean label."""
-    if sample_weight is not None and sample_weight.sum() > 0:
-        return float(np.average(y, weights=sample_weight))
-    return float(np.mean(y))
+# Read afresh by every fit and predict: on a fitted net, setting them is a
+# plain assignment (skorch would otherwise look for a component to rebuild).
+_PLAIN_AFTER_INIT = ["fds", "fds__*", "iterator_train", "iterator_train__*",
+                     "iterator_valid", "iterator_valid__*", "dataset", "dataset__*"]
 
 
 def _is_module_spec(value):
     return value is None or isinstance(value, nn.Module) or callable(value)
 
 
-class DeepRegressor(NeuralNetRegressor):
+class DeepRegressor(RuntimeMixin, InputsMixin, ComponentsMixin, TrainingMixin, FDSMixin,
+                    RRTMixin, NeuralNetRegressor):
     """Neural network regressor with FDS, per-sample weights and GPU training.
 
     A :class:`skorch.NeuralNetRegressor` that trains
@@ -123,31 +95,29 @@ class DeepRegressor(NeuralNetRegressor):
     fds : bool, default=False
         Insert a feature distribution smoothing layer (:class:`skdir.fds.FDS`)
         between the extractor and the head.
-    fds__kernel : {'gaussian', 'triang', 'laplace'}, default='gaussian'
-        FDS smoothing kernel (the LDS windows, normalised to sum 1).
-    fds__ks : int, default=5
-        Odd FDS kernel size, in bins.
-    fds__sigma : float, default=2.0
-        FDS kernel width, in bins.
-    fds__momentum : float or None, default=0.9
-        Weight of the running statistics when an epoch's are folded in.
-    fds__clip : tuple of (float, float), default=(0.1, 10.0)
-        Bounds of the variance ratio.
-    fds__start_update : int, default=0
-        First epoch whose features enter the statistics.
-    fds__start_smooth : int, default=1
-        First epoch in which features are calibrated.
-    fds__update : {'online', 'epoch'}, default='online'
-        ``'online'`` accumulates the statistics from each epoch's own
-        training forward passes; ``'epoch'`` runs the paper's extra no-grad
-        pass over the training set after every epoch (see the user guide
-        for how the two compare).
-    fds__bins : {'auto', 'log'}, int or array-like, default='auto'
-        Binning of the training labels, as for :class:`skdir.reweight.LDS`
-        (the same bins for the same labels).
+    fds__<setting> : optional
+        FDS settings, routed by skorch as ``module__*`` is routed to the
+        module: ``fds__kernel``, ``fds__ks``, ``fds__sigma``,
+        ``fds__momentum``, ``fds__clip``, ``fds__start_update``,
+        ``fds__start_smooth``, ``fds__update`` take the values and the
+        defaults of :class:`skdir.fds.FDS`; ``fds__bins`` ({'auto', 'log'},
+        int or array of edges, default 'auto') bins the training labels as
+        :class:`skdir.reweight.LDS` does, always in label units (explicit
+        edges let :meth:`initialize` build the layer without data).
+    standardize_target : bool, default=True
+        Train on ``(y - mean) / std`` of the training labels and predict in
+        label units. FDS bins, ``fds__bins`` edges and the Balanced MSE
+        noise scale (``criterion__init_noise_sigma``) stay in label units;
+        the losses and the regularisers see trained units.
+    regularizers : list of skdir.regularizers.Regularizer or None, default=None
+        Terms computed per training batch from the extractor's features, the
+        labels and the predictions (trained units) and the sample weights,
+        added to the weighted loss, e.g. ``[ConR()]``
+        (:mod:`skdir.regularizers`). Each is deep-copied at every fit. The
+        validation loss is the weighted loss alone.
     loss : str, nn.Module class or instance, default='mse'
         A key of :data:`skdir.losses.LOSSES` ('mse', 'l1', 'huber',
-        'focal_l1', 'focal_mse', 'balanced_mse'), or a loss module: a
+        'focal_l1', 'focal_mse', 'balanced_mse', 'dist'), or a loss module: a
         :class:`skdir.losses.WeightedLoss`, or a torch loss with a
         ``reduction`` attribute (wrapped in
         :class:`skdir.losses.PerSampleLoss`). Its parameters are set with
@@ -162,7 +132,9 @@ class DeepRegressor(NeuralNetRegressor):
         Batch size for training and prediction (-1: the whole data).
     iterator_train, iterator_valid : class, default=DeviceLoader
         How batches are drawn. :class:`DeviceLoader` keeps the arrays on the
-        compute device when they fit and slices batches there. Pass
+        compute device when they fit and slices batches there; a torch
+        ``Dataset`` (``fit(dataset, None)``, or a validation set from
+        ``predefined_split``) is batched by a DataLoader instead. Pass
         ``torch.utils.data.DataLoader`` for skorch's per-sample path
         (multi-process training with Accelerate needs it). Training batches
         are shuffled unless ``iterator_train__shuffle=False``.
@@ -205,10 +177,15 @@ class DeepRegressor(NeuralNetRegressor):
         The optimizer.
     history_ : skorch.History
         Per-epoch (and per-batch) records: losses, durations.
+    regularizers_ : torch.nn.ModuleList
+        The regularisers in use (empty without).
     label_distribution_ : LabelDistribution
         The training labels, for :func:`skdir.metrics.make_shot_scorer`.
     fds_bin_edges_ : ndarray of shape (n_bins + 1,)
-        FDS bin edges (when ``fds=True``).
+        FDS bin edges, in label units (when ``fds=True``).
+    target_mean_, target_std_ : float
+        The standardisation of the target (0.0 and 1.0 without
+        ``standardize_target``), read from the module's buffers.
     n_features_in_ : int
         Number of columns of ``X`` (its second dimension).
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -234,13 +211,16 @@ class DeepRegressor(NeuralNetRegressor):
     (3, True)
     """
 
+    prefixes_ = [*NeuralNetRegressor.prefixes_, "fds"]
+
     _skdir_constraints = {
         "hidden_sizes": [tuple, list],
         "activation": [StrOptions(set(ACTIVATIONS)), callable],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "batch_norm": ["boolean"],
         "fds": ["boolean"],
-        "fds__bins": BINS,
+        "standardize_target": ["boolean"],
+        "regularizers": [list, tuple, None],
         "loss": [StrOptions(set(LOSSES)), callable],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "max_epochs": [Interval(Integral, 0, None, closed="left")],
@@ -262,15 +242,8 @@ class DeepRegressor(NeuralNetRegressor):
         dropout=0.0,
         batch_norm=False,
         fds=False,
-        fds__kernel="gaussian",
-        fds__ks=5,
-        fds__sigma=2.0,
-        fds__momentum=0.9,
-        fds__clip=(0.1, 10.0),
-        fds__start_update=0,
-        fds__start_smooth=1,
-        fds__update="online",
-        fds__bins="auto",
+        standardize_target=True,
+        regularizers=None,
         loss="mse",
         optimizer=torch.optim.Adam,
         lr=1e-3,
@@ -295,15 +268,8 @@ class DeepRegressor(NeuralNetRegressor):
         self.dropout = dropout
         self.batch_norm = batch_norm
         self.fds = fds
-        self.fds__kernel = fds__kernel
-        self.fds__ks = fds__ks
-        self.fds__sigma = fds__sigma
-        self.fds__momentum = fds__momentum
-        self.fds__clip = fds__clip
-        self.fds__start_update = fds__start_update
-        self.fds__start_smooth = fds__start_smooth
-        self.fds__update = fds__update
-        self.fds__bins = fds__bins
+        self.standardize_target = standardize_target
+        self.regularizers = regularizers
         self.loss = loss
         self.amp = amp
         self.progress = progress
@@ -328,38 +294,32 @@ class DeepRegressor(NeuralNetRegressor):
     # ------------------------------------------------------------------
     # Parameters
     # ------------------------------------------------------------------
+    def initialize_virtual_params(self):
+        """skorch's virtual parameters, plus those read afresh at every fit."""
+        super().initialize_virtual_params()
+        self._register_virtual_param(_PLAIN_AFTER_INIT)
+        return self
+
     def set_params(self, **params):
-        """Set parameters; skdir's own (``fds__*`` included) are plain values.
+        """Set parameters (skorch's rules).
+
+        Before the network is initialised, ``callbacks`` is stored as given
+        and built by :meth:`initialize`, so that, as scikit-learn asks of
+        ``set_params``, a bad value fails at ``fit``, not here.
 
         Returns
         -------
         self : DeepRegressor
             This estimator.
         """
-        own = [k for k in params if k in _OWN_PARAMS]
         if not self.initialized_ and "callbacks" in params:
-            # skorch builds the callbacks at once; before a fit, leave that
-            # to initialize(), so a bad value fails at fit like any other.
-            own.append("callbacks")
-        # The data path is read afresh by every fit and predict; skorch would
-        # try (and fail) to re-initialise a component for these on a fitted net.
-        data = [k for k in params if k.split("__", 1)[0] in _DATA_PREFIXES]
-        for key in own + data:
-            if "__" in key and key not in _OWN_PARAMS:
-                self._params_to_validate.add(key)
-            self.__dict__[key] = params.pop(key)
-        if params:
-            super().set_params(**params)
-        return self
+            self.callbacks = params.pop("callbacks")
+        return super().set_params(**params) if params else self
 
     def _get_param_names(self):
         # skorch lists every public attribute; its private bookkeeping
         # (_params_to_validate) is rebuilt from the parameters on clone.
         return [k for k in super()._get_param_names() if not k.startswith("_")]
-
-    def _fds_settings(self):
-        """The FDS layer's settings, from the ``fds__*`` parameters."""
-        return {key: getattr(self, f"fds__{key}") for key in FDS_RULES}
 
     def _check_own_params(self):
         name = type(self).__name__
@@ -379,210 +339,18 @@ class DeepRegressor(NeuralNetRegressor):
             raise ValueError(
                 f"hidden_sizes must be a tuple of ints >= 1; got {sizes!r}."
             )
-        check_fds_params(self._fds_settings(), prefix="fds__", caller=name)
+        bad = [r for r in (self.regularizers or []) if not isinstance(r, nn.Module)]
+        if bad:
+            raise ValueError(
+                "regularizers must be a list of torch modules (skdir.regularizers."
+                f"Regularizer, e.g. ConR()); got a {type(bad[0]).__name__}: {bad[0]!r}."
+            )
+        self._check_fds()
         if self.criterion is not None:
             raise ValueError(
                 f"{name} chooses its loss with loss=...; leave criterion=None "
                 "(loss parameters go in criterion__<name>)."
             )
-
-    # ------------------------------------------------------------------
-    # Devices and random state
-    # ------------------------------------------------------------------
-    def _resolved_device(self):
-        device = resolve_device(self.device)
-        if device is None:
-            return None
-        try:
-            parsed = torch.device(device)
-        except (RuntimeError, TypeError) as exc:
-            raise ValueError(
-                f"device must be 'auto', 'cpu', 'cuda', 'cuda:<index>' or a "
-                f"torch.device; got {self.device!r}."
-            ) from exc
-        if parsed.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
-                f"device={self.device!r} but no CUDA GPU is available here; use "
-                "device='auto' to fall back to the CPU."
-            )
-        return device
-
-    @contextmanager
-    def _runtime(self, *, seed=False):
-        """Run with ``device`` resolved (and the RNG seeded when asked).
-
-        skorch reads ``self.device`` everywhere; ``'auto'`` is swapped for
-        the resolved device during the call and restored after, so that the
-        parameter itself never changes.
-        """
-        requested = self.__dict__["device"]
-        device = self._resolved_device()
-        self.__dict__["device"] = device
-        try:
-            if seed and self.random_state is not None:
-                rs = check_random_state(self.random_state)
-                seed_value = int(rs.randint(np.iinfo(np.int32).max))
-                parsed = torch.device(device) if device is not None else None
-                devices = []
-                if parsed is not None and parsed.type == "cuda":
-                    devices = [parsed.index if parsed.index is not None
-                               else torch.cuda.current_device()]
-                with torch.random.fork_rng(devices=devices):
-                    torch.manual_seed(seed_value)
-                    yield
-            else:
-                yield
-        finally:
-            self.__dict__["device"] = requested
-
-    def _device_type(self):
-        device = self.device if self.device not in (None, "auto") else resolve_device("auto")
-        return torch.device(device).type
-
-    def _autocast(self):
-        if self.amp is None:
-            return nullcontext()
-        dtype = torch.bfloat16 if self.amp == "bf16" else torch.float16
-        return torch.autocast(device_type=self._device_type(), dtype=dtype)
-
-    def _grad_scaler(self):
-        if self.amp != "fp16":
-            return None
-        scaler = getattr(self, "grad_scaler_", None)
-        if scaler is None:
-            if hasattr(torch.amp, "GradScaler"):  # torch >= 2.3
-                scaler = torch.amp.GradScaler(self._device_type())
-            else:
-                scaler = torch.cuda.amp.GradScaler()
-            self.grad_scaler_ = scaler
-        return scaler
-
-    # ------------------------------------------------------------------
-    # Data
-    # ------------------------------------------------------------------
-    def _check_X(self, X, *, reset):
-        tabular = self.module is None
-        if isinstance(X, torch.Tensor):
-            t = X.detach()
-            if t.ndim == 0 or t.shape[0] == 0:
-                raise ValueError(
-                    f"X must hold at least one sample; got a tensor of shape {tuple(t.shape)}."
-                )
-            if tabular and t.ndim != 2:
-                raise ValueError(
-                    f"Expected a 2D tensor for the default MLP, got shape {tuple(t.shape)}; "
-                    "pass a feature extractor as module for other shapes."
-                )
-            if t.is_complex():
-                raise ValueError("Complex data not supported.")
-            if t.is_floating_point() and not bool(torch.isfinite(t).all()):
-                raise ValueError("Input X contains NaN or infinity.")
-            if reset:
-                self.__dict__.pop("feature_names_in_", None)
-            self._check_width(t.shape, reset=reset)
-        elif tabular:
-            t = as_tensor(validate_data(self, X, reset=reset, dtype="numeric",
-                                        accept_sparse=False, ensure_all_finite=True))
-        else:
-            # Any number of dimensions: scikit-learn's n_features_in_ check
-            # only knows 2-D, so the width (second dimension) is checked here.
-            _check_feature_names(self, X, reset=reset)
-            arr = check_array(X, dtype="numeric", ensure_2d=False, allow_nd=True,
-                              accept_sparse=False, ensure_all_finite=True, input_name="X")
-            self._check_width(arr.shape, reset=reset)
-            t = as_tensor(arr)
-        if t.is_floating_point() or t.dtype == torch.bool or tabular:
-            return t.to(torch.float32)
-        return t.to(torch.int64)
-
-    def _check_width(self, shape, *, reset):
-        n_features = int(shape[1]) if len(shape) >= 2 else 1
-        if reset:
-            self.n_features_in_ = n_features
-        elif n_features != self.n_features_in_:
-            raise ValueError(
-                f"X has {n_features} features, but {type(self).__name__} is "
-                f"expecting {self.n_features_in_} features as input."
-            )
-
-    def _check_y(self, y):
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y is None."
-            )
-        if isinstance(y, torch.Tensor):
-            y = y.detach().cpu().numpy()
-        y = check_labels(y)
-        big = np.abs(y) > np.finfo(np.float32).max
-        if big.any():
-            raise ValueError(
-                f"y has {int(big.sum())} label(s) beyond float32's range (+-3.4e38, e.g. "
-                f"{float(y[big][0])!r}); the network trains in float32. Rescale the labels "
-                "(standardise them, or divide them by a power of ten) before fitting."
-            )
-        return y
-
-    def _fds_edges(self, y, sample_weight):
-        # the bins LDS would form: zero-weight labels do not stretch them
-        support = y if sample_weight is None or sample_weight.all() else y[sample_weight > 0]
-        if self.fds__bins is None or isinstance(self.fds__bins, str | Integral):
-            check_not_constant(support, purpose="to form the FDS bins (fds=True)")
-        edges = bin_edges(support, self.fds__bins, name="fds__bins")
-        warn_outside_edges(support, edges, self.fds__bins, name="fds__bins")
-        return edges
-
-    def _dataset(self, X, y, sample_weight, *, reset):
-        """Validate the training data and pack it for skorch."""
-        Xt = self._check_X(X, reset=reset)
-        y = self._check_y(y)
-        check_consistent_length(Xt, y)
-        if isinstance(sample_weight, torch.Tensor):
-            sample_weight = sample_weight.detach().cpu().numpy()
-        sw = None
-        if sample_weight is not None:
-            sw = _check_sample_weight(sample_weight, y, dtype=np.float64,
-                                      ensure_non_negative=True)
-        tensors = {"X": Xt}
-        if sw is not None:
-            tensors["sample_weight"] = torch.from_numpy(sw.astype(np.float32))
-        if reset:
-            self.label_distribution_ = LabelDistribution.from_labels(y, sw)
-            if self.fds:
-                self.fds_bin_edges_ = self._fds_edges(y, sw)
-            else:
-                self.__dict__.pop("fds_bin_edges_", None)
-            self._init_info_ = {"probe": Xt[:2].detach().cpu().clone(),
-                                "y_mean": _label_mean(y, sw)}
-        edges = getattr(self, "fds_bin_edges_", None)
-        if edges is not None:
-            idx = assign_bins(y, edges)
-            if reset:
-                warn_if_crowded(np.bincount(idx, minlength=edges.size - 1), self.fds__bins,
-                                y, name="fds__bins")
-            tensors["fds_bins"] = torch.from_numpy(idx.astype(np.int64))
-        return ArrayDataset(tensors, y=torch.from_numpy(y.astype(np.float32)))
-
-    def get_iterator(self, dataset, training=False):
-        """Batches of ``dataset``; training batches are shuffled by default."""
-        prefix = "iterator_train" if training else "iterator_valid"
-        iterator = getattr(self, prefix)
-        kwargs = self.get_params_for(prefix)
-        kwargs.setdefault("batch_size", self.batch_size)
-        if kwargs["batch_size"] == -1:
-            kwargs["batch_size"] = len(dataset)
-        kwargs.setdefault("shuffle", training)
-        if isinstance(iterator, type) and issubclass(iterator, DeviceLoader):
-            kwargs.setdefault("device", resolve_device(self.device))
-            dist = torch.distributed
-            if training and dist.is_available() and dist.is_initialized() \
-                    and dist.get_world_size() > 1:
-                warnings.warn(
-                    "DeviceLoader gives every process all the training data. Under "
-                    "torch.distributed set iterator_train=torch.utils.data.DataLoader "
-                    "(and iterator_valid) so that Accelerate or a DistributedSampler "
-                    "shards it.", UserWarning, stacklevel=2,
-                )
-        return iterator(dataset, **kwargs)
 
     # ------------------------------------------------------------------
     # Components
@@ -594,223 +362,54 @@ class DeepRegressor(NeuralNetRegressor):
             callbacks.append(("progress_bar", ProgressBar()))
         return callbacks
 
-    def initialize_module(self):
-        """Build ``DIRNet(extractor, fds, head)`` for the data seen by fit."""
-        info = getattr(self, "_init_info_", None)
-        if info is None:
-            raise ValueError(
-                f"{type(self).__name__} sizes its network from the training data; call "
-                "fit (or partial_fit) instead of initialize()."
-            )
-        kwargs = self.get_params_for("module")
-        if self.module is None:
-            clash = sorted(set(kwargs) & {"in_features", *_MLP_PARAMS})
-            if clash:
-                raise ValueError(
-                    f"Set {', '.join(clash)} as {type(self).__name__} parameters, not as "
-                    "module__ parameters, for the default MLP."
-                )
-            extractor = MLP(self.n_features_in_, tuple(self.hidden_sizes), self.activation,
-                            self.dropout, self.batch_norm, **kwargs)
-        elif isinstance(self.module, nn.Module):
-            extractor = type(self.module)(**kwargs) if kwargs else copy.deepcopy(self.module)
-        else:
-            extractor = self.module(**kwargs)
-        if not isinstance(extractor, nn.Module):
-            raise ValueError(
-                f"module must build a torch.nn.Module; got {type(extractor).__name__}."
-            )
-        width = feature_width(extractor, info["probe"])
-        fds = None
-        if self.fds:
-            fds = FDS._checked(width, self.fds_bin_edges_, **self._fds_settings())
-        net = DIRNet(extractor, width, fds)
-        with torch.no_grad():
-            net.head.bias.fill_(info["y_mean"])  # start from the mean label
-        self.module_ = net
-        return self
+    def initialize(self):
+        """Build the network, loss and optimizer.
 
-    def initialize_criterion(self):
-        """Build the loss named by ``loss`` with the ``criterion__*`` parameters."""
-        kwargs = self.get_params_for("criterion")
-        loss = self.loss
-        if isinstance(loss, str):
-            criterion = LOSSES[loss](**kwargs)
-        elif isinstance(loss, nn.Module):
-            criterion = type(loss)(**kwargs) if kwargs else copy.deepcopy(loss)
-        else:
-            criterion = loss(**kwargs)
-        if not isinstance(criterion, WeightedLoss):
-            criterion = PerSampleLoss(criterion)
-        # the sample weights were checked on the host when packed: no
-        # host-device sync per batch to check them again
-        criterion.check_weights = False
-        self.criterion_ = criterion
-        return self
+        ``fit`` calls it with the training data at hand. Called directly, it
+        needs no data when the network's size is known: the default MLP
+        with ``module__in_features`` given, or a ``module`` exposing an int
+        ``out_features``; with ``fds=True``, ``fds__bins`` must be explicit
+        edges. Then ``load_params`` restores a saved model, FDS statistics
+        and target standardisation included.
 
-    # ------------------------------------------------------------------
-    # Steps
-    # ------------------------------------------------------------------
-    def infer(self, x, **fit_params):
-        """Forward a batch: ``x`` is the batch dict (inputs, bins, weights) or inputs."""
-        x = to_tensor(x, device=resolve_device(self.device))
-        if isinstance(x, Mapping):
-            inputs, bins = x["X"], x.get("fds_bins")
-        else:
-            inputs, bins = x, None
-        with self._autocast():
-            out = self.module_(inputs, fds_bins=bins, **fit_params)
-        return out.float()
-
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        """``mean(weight * loss)`` over the batch, weights from the batch dict."""
-        device = resolve_device(self.device)
-        y_true = to_tensor(y_true, device=device)
-        weight = X.get("sample_weight") if isinstance(X, Mapping) else None
-        if weight is not None:
-            weight = to_tensor(weight, device=device)
-        return self.criterion_(y_pred.float(), y_true, weight)
-
-    def train_step_single(self, batch, **fit_params):
-        """Forward, loss and backward of one batch (loss scaled under fp16)."""
-        self._set_training(True)
-        Xi, yi = unpack_data(batch)
-        y_pred = self.infer(Xi, **fit_params)
-        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
-        scaler = self._grad_scaler()
-        (loss if scaler is None else scaler.scale(loss)).backward()
-        return {"loss": loss, "y_pred": y_pred}
-
-    def _step_optimizer(self, step_fn):
-        scaler = self._grad_scaler()
-        if scaler is None:
-            return super()._step_optimizer(step_fn)
-        step_fn()  # GradScaler takes no closure
-        for name in self._optimizers:
-            scaler.step(getattr(self, name + "_"))
-        scaler.update()
-        return None
-
-    def _set_training(self, training=True):
-        # skorch calls this before every batch; switching modes walks the whole
-        # module tree, so only do it when the mode changes.
-        for name in self._modules + self._criteria:
-            module = getattr(self, name + "_")
-            if isinstance(module, nn.Module) and module.training != training:
-                module.train(training)
-
-    def _defer_loss_sync(self):
-        return not self.progress and torch.device(
-            resolve_device(self.device) or "cpu").type == "cuda"
-
-    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
-        """One pass over ``iterator`` (skorch's loop, with less work per batch).
-
-        As skorch's, except that the batch size is read from the labels and,
-        on a GPU without a progress bar, the per-batch losses are recorded as
-        device tensors and turned into floats once at the end of the epoch,
-        instead of one device synchronisation per batch.
+        Returns
+        -------
+        self : DeepRegressor
+            The initialised estimator.
         """
-        if iterator is None:
-            return
-        defer = self._defer_loss_sync()
-        key = prefix + "_loss"
-        batch_count = 0
-        for batch in iterator:
-            self.notify("on_batch_begin", batch=batch, training=training)
-            step = step_fn(batch, **fit_params)
-            loss = step["loss"].detach()
-            self.history.record_batch(key, loss if defer else loss.item())
-            yb = batch[1] if isinstance(batch, (tuple, list)) else None
-            size = len(yb) if isinstance(yb, torch.Tensor) and yb.ndim else get_len(batch[0])
-            self.history.record_batch(prefix + "_batch_size", size)
-            self.notify("on_batch_end", batch=batch, training=training, **step)
-            batch_count += 1
-        self.history.record(prefix + "_batch_count", batch_count)
-        if defer and batch_count:
-            batches = self.history[-1]["batches"]
-            recorded = [b for b in batches if isinstance(b.get(key), torch.Tensor)]
-            values = torch.stack([b[key] for b in recorded]).tolist()
-            for b, value in zip(recorded, values):
-                b[key] = value
-
-    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
-        """Update the FDS statistics (here rather than in a callback, so that
-        ``callbacks='disable'`` cannot silently turn FDS off)."""
-        super().on_epoch_end(net, dataset_train=dataset_train,
-                             dataset_valid=dataset_valid, **kwargs)
-        net = self._dirnet()
-        fds = net.fds
-        if fds is None or net.extractor_frozen:
-            return
-        if fds.update == "epoch" and fds.collecting and dataset_train is not None:
-            self._collect_fds_statistics(dataset_train)
-        fds.end_epoch()
-
-    def _dirnet(self):
-        """``module_`` without the wrappers of DDP/Accelerate or torch.compile."""
-        module = self.module_
-        while not isinstance(module, DIRNet):
-            if isinstance(getattr(module, "module", None), nn.Module):
-                module = module.module  # DistributedDataParallel
-            elif isinstance(getattr(module, "_orig_mod", None), nn.Module):
-                module = module._orig_mod  # torch.compile
-            else:
-                raise TypeError(f"module_ is not skdir's DIRNet: {type(module).__name__}")
-        return module
-
-    def _collect_fds_statistics(self, dataset):
-        """The paper's extra pass: training-mode features, no gradients."""
-        module = self._dirnet()
-        was_training = module.training
-        module.train(True)
-        try:
-            with torch.no_grad():
-                for Xi, _ in self.get_iterator(dataset, training=False):
-                    Xi = to_tensor(Xi, device=resolve_device(self.device))
-                    with self._autocast():
-                        z = module.extractor(Xi["X"])
-                    module.fds.accumulate(z, Xi["fds_bins"])
-        finally:
-            module.train(was_training)
-
-    def _train(self, dataset, epochs=None, **fit_params):
-        first_epoch = len(self.history)
-        self.notify("on_train_begin", X=dataset, y=None)
-        try:
-            self.fit_loop(dataset, None, epochs=epochs, **fit_params)
-        except KeyboardInterrupt:
-            pass
-        self.notify("on_train_end", X=dataset, y=None)
-        # this call's epochs (partial_fit keeps the history); an interrupted
-        # epoch has no loss
-        losses = [(first_epoch + i + 1, row["train_loss"]) for i, row in
-                  enumerate(self.history[first_epoch:]) if "train_loss" in row]
-        bad = [epoch for epoch, loss in losses if not np.isfinite(loss)]
-        if bad:
-            warnings.warn(
-                f"{type(self).__name__}: the training loss is not finite from epoch {bad[0]} "
-                f"on (last: {float(losses[-1][1])!r}), so the network's predictions are "
-                "meaningless. "
-                "Scale the target (standardise it), lower lr, or check the inputs for "
-                "extreme values.",
-                RuntimeWarning,
-                stacklevel=3,
-            )
+        self._check_own_params()
+        with self._runtime():
+            return super().initialize()
 
     # ------------------------------------------------------------------
     # Public API
     # ------------------------------------------------------------------
-    def fit(self, X, y, sample_weight=None, **fit_params):
+    def _fit(self, X, y, sample_weight, *, reset, epochs=None, **fit_params):
+        self._check_own_params()
+        with self._runtime(seed=True):
+            dataset = self._prepare(X, y, sample_weight, reset=reset)
+            if reset:
+                try:
+                    self.initialize()
+                finally:
+                    del self._init_info_
+            self._train(dataset, epochs=epochs, **fit_params)
+        return self
+
+    def fit(self, X, y=None, sample_weight=None, **fit_params):
         """Train the network (from scratch unless ``warm_start``).
 
         Parameters
         ----------
-        X : array-like, DataFrame or Tensor of shape (n_samples, ...)
+        X : array-like, DataFrame, Tensor or torch Dataset of shape (n_samples, ...)
             Inputs: 2-D for the default MLP; any shape the ``module`` takes
-            otherwise. A CUDA tensor stays on its GPU.
-        y : array-like or Tensor of shape (n_samples,)
-            Labels, any integer or floating-point dtype.
+            otherwise. A CUDA tensor stays on its GPU. A torch ``Dataset``
+            yields ``(X, y)`` or ``(X, y, sample_weight)`` items; its labels
+            are read once (see the user guide), its inputs every epoch, so
+            augmentation in ``__getitem__`` is drawn afresh each time.
+        y : array-like or Tensor of shape (n_samples,), default=None
+            Labels, any integer or floating-point dtype; None when ``X`` is
+            a Dataset.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative per-sample weights: each batch's loss is
             ``mean(weight * loss)``.
@@ -822,104 +421,29 @@ class DeepRegressor(NeuralNetRegressor):
         self : DeepRegressor
             The fitted estimator.
         """
-        self._check_own_params()
-        with self._runtime(seed=True):
-            reset = not (self.warm_start and self.initialized_)
-            dataset = self._dataset(X, y, sample_weight, reset=reset)
-            if reset:
-                self.initialize()
-            self._train(dataset, **fit_params)
-        return self
+        reset = not (self.warm_start and self.initialized_)
+        return self._fit(X, y, sample_weight, reset=reset, **fit_params)
 
-    def partial_fit(self, X, y, sample_weight=None, classes=None, **fit_params):
+    def partial_fit(self, X, y=None, sample_weight=None, classes=None, **fit_params):
         """Train for ``max_epochs`` more epochs without re-initialising.
 
-        The first call initialises the network (and fixes the FDS bins) from
-        its data. Parameters as in :meth:`fit`; ``classes`` is ignored.
+        The first call initialises the network (and fixes the FDS bins and
+        the target standardisation) from its data. Parameters as in
+        :meth:`fit`; ``classes`` is ignored.
 
         Returns
         -------
         self : DeepRegressor
             The estimator.
         """
-        self._check_own_params()
-        with self._runtime(seed=True):
-            reset = not self.initialized_
-            dataset = self._dataset(X, y, sample_weight, reset=reset)
-            if reset:
-                self.initialize()
-            self._train(dataset, **fit_params)
-        return self
-
-    def retrain_head(self, X, y, sample_weight=None, *, weighter=None, max_epochs=None,
-                     lr=None):
-        """Regressor re-training (RRT): retrain the head on frozen features.
-
-        The two-stage scheme of Yang et al. (2021): after a normal ``fit``,
-        freeze the feature extractor (no gradients; kept in evaluation mode),
-        re-initialise the linear head and train it again with re-weighted
-        samples. FDS statistics are frozen too (their calibration still
-        applies while training).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-            Training inputs (usually those of the first stage).
-        y : array-like of shape (n_samples,)
-            Labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            User weights, multiplied into the weighter's.
-        weighter : object with ``fit_transform(y, sample_weight=None)``, default=None
-            Re-weighting for the second stage, e.g.
-            :class:`skdir.reweight.LDS`; cloned and fitted on ``y``. None
-            uses ``sample_weight`` alone.
-        max_epochs : int, default=None
-            Epochs of the second stage; None uses ``max_epochs``.
-        lr : float, default=None
-            Learning rate of the second stage; None uses ``lr``.
-
-        Returns
-        -------
-        self : DeepRegressor
-            The estimator, with ``module_.extractor_frozen`` True.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from skdir.estimators import DeepRegressor
-        >>> from skdir.reweight import LDS
-        >>> rng = np.random.RandomState(0)
-        >>> X = rng.normal(size=(100, 2)).astype(np.float32)
-        >>> y = np.round(np.exp(X[:, 0]))
-        >>> net = DeepRegressor(hidden_sizes=(8,), max_epochs=2, verbose=0).fit(X, y)
-        >>> net.retrain_head(X, y, weighter=LDS(ks=3), max_epochs=1).module_.extractor_frozen
-        True
-        """
-        self.check_is_fitted()
-        if weighter is not None:
-            sample_weight = combined_weights(clone(weighter), self._check_y(y), sample_weight)
-        with self._runtime(seed=True):
-            dataset = self._dataset(X, y, sample_weight, reset=False)
-            module = self._dirnet()
-            module.freeze_extractor(True)
-            module.head.reset_parameters()
-            y_np = dataset.y.numpy().astype(np.float64)
-            sw = dataset.tensors.get("sample_weight")
-            with torch.no_grad():
-                module.head.bias.fill_(_label_mean(y_np, None if sw is None else sw.numpy()))
-            self.initialize_optimizer()
-            if lr is not None:
-                for group in self.optimizer_.param_groups:
-                    group["lr"] = lr
-            self._train(dataset, epochs=max_epochs)
-        return self
+        return self._fit(X, y, sample_weight, reset=not self.initialized_, **fit_params)
 
     def predict(self, X):
-        """Predict one value per sample (the network in evaluation mode).
+        """Predict one value per sample, in label units (evaluation mode).
 
         Parameters
         ----------
-        X : array-like, DataFrame or Tensor of shape (n_samples, ...)
+        X : array-like, DataFrame, Tensor or torch Dataset of shape (n_samples, ...)
             Inputs, as for :meth:`fit`.
 
         Returns
@@ -928,31 +452,22 @@ class DeepRegressor(NeuralNetRegressor):
             Predictions, float64.
         """
         out = torch.cat(list(self.forward_iter(X, training=False)))
-        return out.numpy().astype(np.float64).reshape(-1)
+        mean, std = self._target_scaling()
+        return out.numpy().astype(np.float64).reshape(-1) * std + mean
 
     def forward_iter(self, X, training=False, device="cpu"):
-        """Yield the network's output batch by batch (see skorch).
+        """Yield the network's output batch by batch, in trained units (see skorch).
 
         ``X`` may be an array, DataFrame or tensor (validated as for
         :meth:`predict`) or a dataset.
         """
         self.check_is_fitted()
-        if not isinstance(X, torch.utils.data.Dataset):
+        if is_dataset(X):
+            X = self._eval_dataset(X)
+        else:
             X = ArrayDataset({"X": self._check_X(X, reset=False)})
         with self._runtime():
             yield from super().forward_iter(X, training=training, device=device)
-
-    def save_params(self, *args, **kwargs):
-        """Save parameters with :func:`torch.save` (see skorch); tensors and
-        ints only, so they load with ``weights_only=True``."""
-        with self._runtime():
-            return super().save_params(*args, **kwargs)
-
-    def load_params(self, *args, **kwargs):
-        """Load parameters saved by :meth:`save_params` (``weights_only=True``
-        unless ``torch_load_kwargs`` says otherwise), onto this net's device."""
-        with self._runtime():
-            return super().load_params(*args, **kwargs)
 
     @property
     def predict_proba(self):
@@ -980,18 +495,3 @@ class DeepRegressor(NeuralNetRegressor):
         tags.input_tags.three_d_array = self.module is not None
         tags.target_tags.required = True
         return tags
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        state.pop("grad_scaler_", None)  # may hold device tensors; rebuilt on demand
-        return state
-
-    def __setstate__(self, state):
-        # skorch maps the saved tensors to state['device'] (or the CPU when
-        # that is CUDA and none is here). 'auto' means: CUDA if available.
-        requested = state.get("device")
-        if requested == "auto":
-            state = {**state, "device": resolve_device("auto")}
-        super().__setstate__(state)
-        if requested == "auto":
-            self.__dict__["device"] = "auto"

@@ -68,12 +68,17 @@ class SpyLoss(WeightedMSELoss):
         return y, w
 
 
-def _assert_weights_are(spy, y, expected):
-    """Every recorded (label, weight) pair carries the expected weight of its label."""
-    seen_y, seen_w = spy.pairs()
-    lookup = dict(zip(y.tolist(), expected.tolist()))  # LDS weights depend on the label only
+def _assert_weights_are(net, y, expected):
+    """Every (label, weight) pair the loss saw carries the expected weight of its label."""
+    seen_y, seen_w = net.criterion_.pairs()
+    # the loss sees standardised labels: back to label units, then the nearest label
+    seen_y = seen_y * net.target_std_ + net.target_mean_
+    labels, first = np.unique(y, return_index=True)
+    nearest = np.abs(seen_y[:, None] - labels[None, :]).argmin(axis=1)
+    np.testing.assert_allclose(seen_y, labels[nearest], atol=1e-4)
     assert len(seen_y) >= len(y)
-    np.testing.assert_allclose(seen_w, [lookup[v] for v in seen_y.tolist()], rtol=1e-6)
+    # LDS weights depend on the label only
+    np.testing.assert_allclose(seen_w, expected[first][nearest], rtol=1e-6)
 
 
 # scikit-learn's estimator checks of DeepRegressor live in tests/test_common.py.
@@ -144,10 +149,10 @@ def test_weights_reach_the_loss_standalone_and_in_a_pipeline(data):
     X, y = data
     w = lds_weights(y)
     net = DeepRegressor(**FAST, loss=SpyLoss).fit(X, y, sample_weight=w)
-    _assert_weights_are(net.criterion_, y, w)
+    _assert_weights_are(net, y, w)
     pipe = make_pipeline(StandardScaler(), DeepRegressor(**FAST, loss=SpyLoss))
     pipe.fit(X, y, deepregressor__sample_weight=w)
-    _assert_weights_are(pipe[-1].criterion_, y, w)
+    _assert_weights_are(pipe[-1], y, w)
 
 
 @pytest.mark.parametrize("with_routing", [False, True])
@@ -159,7 +164,7 @@ def test_lds_weights_arrive_through_reweighted_regressor(data, with_routing, in_
     with sklearn.config_context(enable_metadata_routing=with_routing):
         model = ReweightedRegressor(regressor, weighter=LDS(ks=3)).fit(X, y)
         fitted = model.regressor_[-1] if in_pipeline else model.regressor_
-        _assert_weights_are(fitted.criterion_, y, lds_weights(y, ks=3))
+        _assert_weights_are(fitted, y, lds_weights(y, ks=3))
         assert model.predict(X[:3]).shape == (3,)
 
 
@@ -170,7 +175,7 @@ def test_routing_in_a_pipeline_needs_the_usual_request(data):
     net = DeepRegressor(**FAST, loss=SpyLoss).set_fit_request(sample_weight=True)
     pipe = make_pipeline(StandardScaler().set_fit_request(sample_weight=False), net)
     pipe.fit(X, y, sample_weight=w)
-    _assert_weights_are(pipe[-1].criterion_, y, w)
+    _assert_weights_are(pipe[-1], y, w)
 
 
 def test_grid_search_over_fds_and_lds_parameters_with_a_shot_scorer(data):
@@ -280,6 +285,7 @@ def test_fds_calibrates_training_features_only(data):
     Xt = torch.as_tensor(X)
     with torch.no_grad():
         expected = net.module_.head(net.module_.extractor(Xt)).squeeze(-1).double().numpy()
+    expected = expected * net.target_std_ + net.target_mean_
     np.testing.assert_allclose(net.predict(X), expected, rtol=1e-5)  # identity at predict
 
 
@@ -377,7 +383,7 @@ def test_retrain_head_uses_the_weighter(data):
     net = DeepRegressor(**FAST, loss=SpyLoss).fit(X, y)
     net.criterion_.records.clear()
     net.retrain_head(X, y, weighter=LDS(ks=3), max_epochs=1)
-    _assert_weights_are(net.criterion_, y, lds_weights(y, ks=3))
+    _assert_weights_are(net, y, lds_weights(y, ks=3))
 
 
 @pytest.mark.parametrize("amp", ["bf16", "fp16"])
@@ -409,7 +415,7 @@ def test_valid_split_and_dataloader_fallback(data):
                         iterator_valid=DataLoader, loss=SpyLoss)
     w = lds_weights(y)
     net.fit(X, y, sample_weight=w)
-    _assert_weights_are(net.criterion_, y, w)
+    _assert_weights_are(net, y, w)
     assert net.module_.fds.n_updates == 2
 
 
@@ -506,7 +512,8 @@ def test_bad_data(data, change, error, match):
         ({"device": "gpu"}, "device must be 'auto'"),
         ({"module": 3}, "module must be None"),
         ({"criterion": nn.MSELoss}, "leave criterion=None"),
-        ({"module__in_features": 3}, "not as module__ parameters"),
+        ({"module__dropout": 0.5}, "not as module__ parameters"),
+        ({"module__in_features": 3}, "module__in_features=3 but X has 4 features"),
     ],
 )
 def test_bad_parameters_name_themselves(data, params, match):

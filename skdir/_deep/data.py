@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, Subset
 
-__all__ = ["ArrayDataset", "DeviceLoader", "as_tensor", "resolve_device"]
+__all__ = ["ArrayDataset", "DeviceLoader", "LabelledDataset", "as_tensor", "resolve_device"]
 
 
 def resolve_device(device):
@@ -211,3 +211,72 @@ class DeviceLoader:
                 xb = {k: v.to(device, non_blocking=True) for k, v in xb.items()}
                 yb = None if yb is None else yb.to(device, non_blocking=True)
             yield xb, yb
+
+
+def _inputs_of(item):
+    """The inputs of a dataset item: ``X`` of ``(X, y)`` or ``(X, y, w)``, else the item."""
+    return item[0] if isinstance(item, (tuple, list)) else item
+
+
+def _float32(x):
+    # float64 arrays (numpy's default) meet float32 weights in the network
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        return torch.from_numpy(x.astype(np.float32))
+    if isinstance(x, torch.Tensor) and x.is_floating_point():
+        return x.float()
+    return x
+
+
+class LabelledDataset(Dataset):
+    """A user's dataset, its inputs paired with labels and extras held here.
+
+    ``dataset[i]`` yields ``(X, y)`` or ``(X, y, sample_weight)`` (or only
+    ``X``); item ``i`` becomes ``({"X": X, name: tensor[i]...}, y[i])`` with
+    ``y`` given here, already in the units the network trains on. The
+    labels are read once at fit, so augmentation in ``__getitem__`` is drawn
+    afresh every epoch.
+
+    Parameters
+    ----------
+    dataset : torch.utils.data.Dataset
+        The user's dataset.
+    y : Tensor of shape (n_samples,) or None
+        Labels, or None to scale each item's own label by ``shift, scale``.
+    extras : dict of str to Tensor, default=None
+        Per-sample entries (sample weights, FDS bins).
+    shift, scale : float, default=0.0, 1.0
+        Trained units of an item's own label: ``(label - shift) / scale``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch.utils.data import TensorDataset
+    >>> from skdir._deep.data import LabelledDataset
+    >>> base = TensorDataset(torch.zeros(3, 2), torch.tensor([1.0, 2.0, 3.0]))
+    >>> LabelledDataset(base, None, shift=2.0)[2]
+    ({'X': tensor([0., 0.])}, tensor(1.))
+    """
+
+    def __init__(self, dataset, y, extras=None, *, shift=0.0, scale=1.0):
+        self.dataset = dataset
+        self.y = y
+        self.extras = dict(extras or {})
+        self.shift = shift
+        self.scale = scale
+
+    def __len__(self):
+        return len(self.dataset)
+
+    def __getitem__(self, i):
+        item = self.dataset[i]
+        inputs = {"X": _float32(_inputs_of(item))}
+        if self.y is not None:
+            y = self.y[i]
+        elif isinstance(item, (tuple, list)) and len(item) > 1:
+            y = (torch.as_tensor(item[1], dtype=torch.float32) - self.shift) / self.scale
+            if len(item) > 2:
+                inputs["sample_weight"] = torch.as_tensor(item[2], dtype=torch.float32)
+        else:
+            y = torch.zeros(())
+        inputs.update({k: v[i] for k, v in self.extras.items()})
+        return inputs, y

@@ -22,6 +22,9 @@ class DIRNet(nn.Module):
     ----------
     head : nn.Linear
         The regression head, ``n_features -> 1``.
+    target_mean, target_std : Tensor of shape ()
+        Buffers (float64): the network predicts ``(label - target_mean) /
+        target_std``; saved and loaded with the parameters.
     extractor_frozen : bool
         Set by :meth:`freeze_extractor`: the extractor gets no gradient and
         stays in evaluation mode even when the module trains.
@@ -42,12 +45,16 @@ class DIRNet(nn.Module):
         self.fds = fds
         self.head = nn.Linear(n_features, 1)
         self.extractor_frozen = False
+        self.register_buffer("target_mean", torch.tensor(0.0, dtype=torch.float64))
+        self.register_buffer("target_std", torch.tensor(1.0, dtype=torch.float64))
 
-    def forward(self, X, fds_bins=None, **kwargs):
-        z = self.extractor(X, **kwargs)
-        if self.fds is not None:
-            z = self.fds(z, fds_bins)
-        return self.head(z).squeeze(-1)
+    def forward(self, X, fds_bins=None, return_features=False, **kwargs):
+        """Predictions (batch,), in trained units; with ``return_features``,
+        also the extractor's features (batch, n_features), before FDS."""
+        features = self.extractor(X, **kwargs)
+        z = features if self.fds is None else self.fds(features, fds_bins)
+        out = self.head(z).squeeze(-1)
+        return (out, features) if return_features else out
 
     def freeze_extractor(self, frozen=True):
         """Stop (or resume) training the extractor."""

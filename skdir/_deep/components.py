@@ -1,0 +1,97 @@
+"""The parts DeepRegressor builds at initialisation: network, loss, regularisers.
+
+A mixin for :class:`skdir.estimators.DeepRegressor`: skorch's
+``initialize_module`` and ``initialize_criterion``. During ``fit`` the data
+path leaves ``_init_info_`` (a probe of the inputs, the mean label, the
+target standardisation, the trained labels); without it, as in
+``initialize(); load_params(...)`` in a new process, the sizes must be
+known from the parameters.
+"""
+
+import copy
+
+import torch
+from torch import nn
+
+from ..losses import LOSSES, PerSampleLoss, WeightedLoss
+from .mlp import MLP
+from .net import DIRNet, feature_width
+
+__all__ = ["ComponentsMixin"]
+
+_MLP_PARAMS = ("hidden_sizes", "activation", "dropout", "batch_norm")
+
+
+class ComponentsMixin:
+    """``initialize_module`` and ``initialize_criterion``."""
+
+    def _extractor(self, info):
+        kwargs = self.get_params_for("module")
+        if self.module is not None:
+            if isinstance(self.module, nn.Module):
+                return type(self.module)(**kwargs) if kwargs else copy.deepcopy(self.module)
+            return self.module(**kwargs)
+        clash = sorted(set(kwargs) & set(_MLP_PARAMS))
+        if clash:
+            raise ValueError(
+                f"Set {', '.join(clash)} as {type(self).__name__} parameters, not as "
+                "module__ parameters, for the default MLP."
+            )
+        width = kwargs.pop("in_features", None)
+        if info is not None:
+            seen = int(info["probe"].shape[-1])
+            if width is not None and width != seen:
+                raise ValueError(
+                    f"module__in_features={width} but X has {seen} features."
+                )
+            width = seen
+        if width is None:
+            raise ValueError(
+                f"{type(self).__name__} sizes its default MLP from the training data; to "
+                "initialize() without data, give its input width: module__in_features=<int>."
+            )
+        self.n_features_in_ = int(width)
+        return MLP(int(width), tuple(self.hidden_sizes), self.activation, self.dropout,
+                   self.batch_norm, **kwargs)
+
+    def initialize_module(self):
+        """Build ``DIRNet(extractor, fds, head)``, sized by the data fit saw."""
+        info = getattr(self, "_init_info_", None)
+        extractor = self._extractor(info)
+        if not isinstance(extractor, nn.Module):
+            raise ValueError(
+                f"module must build a torch.nn.Module; got {type(extractor).__name__}."
+            )
+        width = feature_width(extractor, None if info is None else info["probe"])
+        net = DIRNet(extractor, width, self._fds_layer(width, fitting=info is not None))
+        if info is not None:
+            mean, std = info["target"]
+            with torch.no_grad():
+                net.head.bias.fill_(info["y_mean"])  # start from the mean label
+                net.target_mean.fill_(mean)
+                net.target_std.fill_(std)
+        self.module_ = net
+        return self
+
+    def initialize_criterion(self):
+        """Build the loss named by ``loss`` (``criterion__*`` parameters) and
+        the regularisers."""
+        kwargs = self.get_params_for("criterion")
+        loss = self.loss
+        if isinstance(loss, str):
+            criterion = LOSSES[loss](**kwargs)
+        elif isinstance(loss, nn.Module):
+            criterion = type(loss)(**kwargs) if kwargs else copy.deepcopy(loss)
+        else:
+            criterion = loss(**kwargs)
+        if not isinstance(criterion, WeightedLoss):
+            criterion = PerSampleLoss(criterion)
+        # the sample weights were checked on the host when packed: no
+        # host-device sync per batch to check them again
+        criterion.check_weights = False
+        info = getattr(self, "_init_info_", None)
+        if info is not None:
+            criterion.fit_labels(info["y_trained"], info["target"][1])
+        self.criterion_ = criterion
+        self.regularizers_ = nn.ModuleList(copy.deepcopy(r) for r in self.regularizers or [])
+        return self

@@ -1,0 +1,226 @@
+"""DeepRegressor's data path: checks, target scaling, and packing for skorch.
+
+A mixin for :class:`skdir.estimators.DeepRegressor`. Arrays are checked
+once and packed into an :class:`~skdir._deep.data.ArrayDataset`; a torch
+``Dataset`` is wrapped in a :class:`~skdir._deep.data.LabelledDataset`
+after one read of its labels. Either way every training item carries its
+label in trained units (standardised when ``standardize_target``), its
+FDS bin (from the label in label units) and its weight.
+"""
+
+import numpy as np
+import torch
+from sklearn.utils.validation import check_array, check_consistent_length, validate_data
+from torch.utils.data import DataLoader, Dataset, Subset
+
+from .._binning import assign_bins, check_labels, warn_if_crowded
+from .._shots import LabelDistribution
+from .._sklearn import _check_feature_names, _check_sample_weight
+from .data import ArrayDataset, LabelledDataset, _float32, as_tensor
+
+__all__ = ["InputsMixin", "is_dataset"]
+
+
+def is_dataset(X):
+    """Whether ``X`` is a user's torch Dataset (not an array or a tensor)."""
+    return isinstance(X, Dataset) and not isinstance(X, torch.Tensor)
+
+
+def _is_packed(dataset):
+    """Datasets in skdir's training format: ``({"X": ...}, y)`` items."""
+    if isinstance(dataset, Subset):
+        return _is_packed(dataset.dataset)
+    return isinstance(dataset, ArrayDataset | LabelledDataset)
+
+
+def _label_mean(y, sample_weight):
+    """Start value of the head's bias: the (weighted) mean label."""
+    if sample_weight is not None and sample_weight.sum() > 0:
+        return float(np.average(y, weights=sample_weight))
+    return float(np.mean(y))
+
+
+class InputsMixin:
+    """Input and label checks, target scaling, and the datasets skorch iterates."""
+
+    def _check_X(self, X, *, reset):
+        tabular = self.module is None
+        if isinstance(X, torch.Tensor):
+            t = X.detach()
+            if t.ndim == 0 or t.shape[0] == 0:
+                raise ValueError(
+                    f"X must hold at least one sample; got a tensor of shape {tuple(t.shape)}."
+                )
+            if tabular and t.ndim != 2:
+                raise ValueError(
+                    f"Expected a 2D tensor for the default MLP, got shape {tuple(t.shape)}; "
+                    "pass a feature extractor as module for other shapes."
+                )
+            if t.is_complex():
+                raise ValueError("Complex data not supported.")
+            if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+                raise ValueError("Input X contains NaN or infinity.")
+            if reset and hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+            self._check_width(t.shape, reset=reset)
+        elif tabular:
+            t = as_tensor(validate_data(self, X, reset=reset, dtype="numeric",
+                                        accept_sparse=False, ensure_all_finite=True))
+        else:
+            # Any number of dimensions: scikit-learn's n_features_in_ check
+            # only knows 2-D, so the width (second dimension) is checked here.
+            _check_feature_names(self, X, reset=reset)
+            arr = check_array(X, dtype="numeric", ensure_2d=False, allow_nd=True,
+                              accept_sparse=False, ensure_all_finite=True, input_name="X")
+            self._check_width(arr.shape, reset=reset)
+            t = as_tensor(arr)
+        if t.is_floating_point() or t.dtype == torch.bool or tabular:
+            return t.to(torch.float32)
+        return t.to(torch.int64)
+
+    def _check_width(self, shape, *, reset):
+        n_features = int(shape[1]) if len(shape) >= 2 else 1
+        if reset:
+            self.n_features_in_ = n_features
+        elif hasattr(self, "n_features_in_") and n_features != self.n_features_in_:
+            raise ValueError(
+                f"X has {n_features} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input."
+            )
+
+    def _check_y(self, y):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None "
+                "(y=None is for a torch Dataset X whose items hold the labels)."
+            )
+        if isinstance(y, torch.Tensor):
+            y = y.detach().cpu().numpy()
+        y = check_labels(y)
+        big = np.abs(y) > np.finfo(np.float32).max
+        if big.any():
+            raise ValueError(
+                f"y has {int(big.sum())} label(s) beyond float32's range (+-3.4e38, e.g. "
+                f"{float(y[big][0])!r}); the network trains in float32. Rescale the labels "
+                "(divide them by a power of ten) before fitting."
+            )
+        return y
+
+    def _dataset_labels(self, dataset):
+        """The labels (and weights) of a torch Dataset, read in one pass.
+
+        Items are ``(X, y)`` or ``(X, y, sample_weight)``. The pass goes
+        through a DataLoader, so it loads every input once; a dataset
+        whose ``targets`` attribute holds the labels (torchvision's
+        convention) and whose items are pairs is not iterated.
+        """
+        n = len(dataset)
+        if n == 0:
+            raise ValueError("X is an empty Dataset; it must hold at least one sample.")
+        first = dataset[0]
+        if not isinstance(first, (tuple, list)) or len(first) not in (2, 3):
+            raise ValueError(
+                "A Dataset passed as X must yield (X, y) or (X, y, sample_weight) items; "
+                f"its first item is a {type(first).__name__}"
+                + (f" of length {len(first)}." if isinstance(first, (tuple, list)) else ".")
+            )
+        targets = getattr(dataset, "targets", None)
+        if len(first) == 2 and targets is not None and len(targets) == n:
+            return self._check_y(targets), None
+        ys, ws = [], []
+        for batch in DataLoader(dataset, batch_size=256, shuffle=False):
+            ys.append(torch.as_tensor(batch[1]).reshape(-1))
+            if len(first) == 3:
+                ws.append(torch.as_tensor(batch[2]).reshape(-1))
+        y = self._check_y(torch.cat(ys))
+        sw = torch.cat(ws).numpy() if ws else None
+        return y, sw
+
+    def _prepare(self, X, y, sample_weight, *, reset):
+        """Check the training data and pack it for skorch.
+
+        With ``reset`` (a new network), also record what initialisation
+        needs: the label distribution, the target's standardisation, the
+        FDS bins, a probe of the inputs and the mean label.
+        """
+        if is_dataset(X):
+            if y is not None or sample_weight is not None:
+                raise ValueError(
+                    "When X is a torch Dataset, its items hold the labels and weights: "
+                    "(X, y) or (X, y, sample_weight). Pass y=None and no sample_weight; "
+                    f"got y={type(y).__name__}, sample_weight={type(sample_weight).__name__}."
+                )
+            Xt = None
+            y, sample_weight = self._dataset_labels(X)
+            probe = torch.stack([torch.as_tensor(_float32(X[0][0]))])
+        else:
+            Xt = self._check_X(X, reset=reset)
+            y = self._check_y(y)
+            check_consistent_length(Xt, y)
+            if isinstance(sample_weight, torch.Tensor):
+                sample_weight = sample_weight.detach().cpu().numpy()
+            probe = Xt[:2].detach().cpu().clone()
+        sw = None
+        if sample_weight is not None:
+            sw = _check_sample_weight(sample_weight, y, dtype=np.float64,
+                                      ensure_non_negative=True)
+        if reset:
+            self.label_distribution_ = LabelDistribution.from_labels(y, sw)
+            mean, std = self._new_target_scaling(y, sw)
+            self._fit_fds_bins(y, sw)
+        else:
+            mean, std = self._target_scaling()
+        y_trained = torch.from_numpy(((y - mean) / std).astype(np.float32))
+        extras = {}
+        if sw is not None:
+            extras["sample_weight"] = torch.from_numpy(sw.astype(np.float32))
+        edges = getattr(self, "fds_bin_edges_", None)
+        if edges is not None:
+            idx = assign_bins(y, edges)
+            if reset:
+                warn_if_crowded(np.bincount(idx, minlength=edges.size - 1),
+                                self._fds_settings()["bins"], y, name="fds__bins")
+            extras["fds_bins"] = torch.from_numpy(idx.astype(np.int64))
+        if reset:
+            self._init_info_ = {"probe": probe, "target": (mean, std),
+                                "y_mean": _label_mean(y_trained.numpy(), sw),
+                                "y_trained": y_trained}
+        if Xt is None:
+            return LabelledDataset(X, y_trained, extras)
+        return ArrayDataset({"X": Xt, **extras}, y=y_trained)
+
+    def _new_target_scaling(self, y, sample_weight):
+        """``(mean, std)`` of the training labels, or ``(0, 1)`` when not standardising."""
+        if not self.standardize_target:
+            return 0.0, 1.0
+        # zero-weight labels take no part in training: they do not shift it
+        support = y if sample_weight is None or sample_weight.all() else y[sample_weight > 0]
+        support = y if support.size == 0 else support
+        std = float(np.std(support))
+        return float(np.mean(support)), (std if std > 0 and np.isfinite(std) else 1.0)
+
+    def _target_scaling(self):
+        """``(mean, std)`` of the network: trained units are ``(label - mean) / std``.
+
+        Held as buffers of the module, so that they are saved and loaded
+        with its parameters.
+        """
+        net = self._dirnet()
+        return float(net.target_mean), float(net.target_std)
+
+    @property
+    def target_mean_(self):
+        """The label mean subtracted before training (0.0 without ``standardize_target``)."""
+        return self._target_scaling()[0]
+
+    @property
+    def target_std_(self):
+        """The label standard deviation divided out (1.0 without ``standardize_target``)."""
+        return self._target_scaling()[1]
+
+    def _eval_dataset(self, dataset):
+        """A user's dataset (validation, prediction) in skdir's item format."""
+        if _is_packed(dataset):
+            return dataset
+        mean, std = self._target_scaling()
+        return LabelledDataset(dataset, None, shift=mean, scale=std)
