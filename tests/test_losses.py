@@ -7,10 +7,13 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("skorch")
 
 from scipy.special import expit, logsumexp  # noqa: E402
+from sklearn.exceptions import NotFittedError  # noqa: E402
 
+from skdir._kernels import kernel_window  # noqa: E402
 from skdir.losses import (  # noqa: E402
     LOSSES,
     BalancedMSELoss,
+    DistLoss,
     PerSampleLoss,
     WeightedFocalL1Loss,
     WeightedFocalMSELoss,
@@ -112,6 +115,24 @@ def test_negative_weights_are_refused_unless_the_caller_checked_them():
         (lambda: WeightedFocalMSELoss(activate="relu"), "activate must be"),
         (lambda: BalancedMSELoss(init_noise_sigma=0), "init_noise_sigma must be"),
         (lambda: PerSampleLoss(torch.nn.Linear(1, 1)), "reduction"),
+        (lambda: BalancedMSELoss().fit_labels(torch.zeros(2), scale=0.0),
+         r"scale must be a float > 0; got 0.0"),
+        (lambda: DistLoss(base="huber"), r"'base' parameter of DistLoss must be a str among "
+                                         r"\{.*\}\. Got 'huber' instead"),
+        (lambda: DistLoss(dist_weight=-1.0), r"'dist_weight' parameter of DistLoss must be a "
+                                             r"float in the range \[0.0, inf\). Got -1.0"),
+        (lambda: DistLoss(dist_weight=float("inf")), "'dist_weight' parameter of DistLoss"),
+        (lambda: DistLoss(bins=1), "'bins' parameter of DistLoss"),
+        (lambda: DistLoss(kernel="box"), "'kernel' parameter of DistLoss"),
+        (lambda: DistLoss(ks=4), r"ks must be an odd integer >= 1 .*; got 4"),
+        (lambda: DistLoss(sigma=0.0), "'sigma' parameter of DistLoss"),
+        (lambda: DistLoss().fit_labels(torch.ones(5)),
+         "y is constant: its n_samples=5 labels all equal 1.0; at least two distinct label "
+         "values are needed to estimate the label distribution"),
+        (lambda: DistLoss(bins=[0.0, 1.0, 2.0]).fit_labels(torch.ones(5)), "y is constant"),
+        (lambda: DistLoss().fit_labels(torch.tensor([0.0, float("nan")])), "NaN"),
+        (lambda: DistLoss(bins=[0.0, 1.0]).fit_labels(torch.arange(3.0)),
+         "bins given as edges must be"),
     ],
 )
 def test_bad_parameters(factory, match):
@@ -120,6 +141,110 @@ def test_bad_parameters(factory, match):
 
 
 def test_registry_names():
-    assert set(LOSSES) == {"mse", "l1", "huber", "focal_l1", "focal_mse", "balanced_mse"}
+    assert set(LOSSES) == {"mse", "l1", "huber", "focal_l1", "focal_mse", "balanced_mse",
+                           "dist"}
+    assert LOSSES["dist"] is DistLoss
     for cls in LOSSES.values():
-        assert _run(cls()) >= 0
+        assert _run(cls().fit_labels(torch.as_tensor(TARGET))) >= 0
+
+
+def test_fit_labels_is_a_no_op_by_default():
+    loss = WeightedMSELoss()
+    assert loss.fit_labels(torch.as_tensor(TARGET), scale=3.0) is loss
+    assert _run(loss) == pytest.approx((E**2).mean(), rel=1e-12)
+
+
+def test_balanced_mse_noise_scale_is_given_in_label_units():
+    loss = BalancedMSELoss(init_noise_sigma=2.0)
+    param = loss.noise_sigma
+    assert loss.label_noise_sigma == 2.0  # standalone: scale 1
+    assert loss.fit_labels(torch.as_tensor(TARGET / 4.0), scale=4.0) is loss
+    assert loss.noise_sigma is param  # changed in place: an optimizer holding it keeps it
+    assert isinstance(loss.noise_sigma, torch.nn.Parameter) and param.requires_grad
+    assert loss.noise_sigma.item() == 0.5 and loss.label_scale == 4.0
+    assert loss.label_noise_sigma == 2.0
+    with torch.no_grad():
+        param.fill_(0.75)  # as if learnt
+    assert loss.label_noise_sigma == 3.0
+    # on labels / 4, the loss equals the label-unit loss / 16
+    pred, target = torch.as_tensor(PRED), torch.as_tensor(TARGET)
+    loss.fit_labels(target / 4.0, scale=4.0)
+    assert float(loss(pred / 4.0, target / 4.0).detach()) == pytest.approx(
+        _bmc(PRED, TARGET, 2.0).mean() / 16, rel=1e-6)
+
+
+def test_balanced_mse_without_fit_labels_is_unchanged():
+    loss = BalancedMSELoss(init_noise_sigma=1.0)
+    value = round(loss(torch.tensor([0.0, 1.0]), torch.tensor([0.0, 1.0])).item(), 4)
+    assert value == 0.9482 and loss.noise_sigma.item() == 1.0
+    loss.fit_labels(torch.tensor([0.0, 1.0]))  # scale 1: the same
+    assert round(loss(torch.tensor([0.0, 1.0]), torch.tensor([0.0, 1.0])).item(), 4) == value
+
+
+Y_TRAIN = RNG.normal(scale=3, size=300)
+WINDOW = kernel_window("gaussian", 5, 2.0)  # DistLoss's default smoothing window
+
+
+def _pseudo_labels(y, batch_size, n_bins=50, window=WINDOW):
+    """Histogram, smoothing and CDF inversion, written with numpy's own tools."""
+    edges = np.linspace(y.min(), y.max(), n_bins + 1)
+    counts = np.histogram(y, edges)[0].astype(float)
+    density = np.convolve(counts, window, mode="same")
+    cdf = np.concatenate([[0.0], np.cumsum(density)]) / density.sum()
+    return np.interp((np.arange(batch_size) + 0.5) / batch_size, cdf, edges)
+
+
+@pytest.mark.parametrize("base", ["mse", "l1"])
+@pytest.mark.parametrize("weight", [None, WEIGHT], ids=["none", "w"])
+def test_dist_loss_matches_its_formula(base, weight):
+    loss = DistLoss(base=base, dist_weight=0.7).fit_labels(torch.as_tensor(Y_TRAIN))
+    pseudo = _pseudo_labels(Y_TRAIN, PRED.size)
+    np.testing.assert_allclose(loss.pseudo_labels(PRED.size).numpy(), pseudo, rtol=1e-10)
+    distance = (lambda e: e**2) if base == "mse" else np.abs
+    w = np.ones_like(PRED) if weight is None else weight
+    expected = (w * distance(E)).mean() + 0.7 * distance(np.sort(PRED) - pseudo).mean()
+    assert _run(loss, weight) == pytest.approx(expected, rel=1e-6)
+
+
+def test_dist_loss_weights_scale_the_per_sample_term_only():
+    loss = DistLoss().fit_labels(torch.as_tensor(Y_TRAIN))
+    difference = _run(loss, WEIGHT) - _run(loss)
+    assert difference == pytest.approx((WEIGHT * E**2).mean() - (E**2).mean(), rel=1e-9)
+    distance = (np.sort(PRED) - _pseudo_labels(Y_TRAIN, PRED.size)) ** 2
+    assert _run(loss, np.zeros_like(PRED)) == pytest.approx(distance.mean(), rel=1e-6)
+
+
+def test_dist_loss_gradient_flows_through_the_sort():
+    loss = DistLoss(dist_weight=2.0).fit_labels(torch.as_tensor(Y_TRAIN))
+    pred = torch.tensor(PRED, dtype=torch.float32, requires_grad=True)
+    # no per-sample error: the gradient is the distribution term's alone
+    loss(pred, pred.detach()).backward()
+    order = np.argsort(PRED)
+    pseudo = _pseudo_labels(Y_TRAIN, PRED.size)
+    expected = np.empty_like(PRED)
+    expected[order] = 2.0 * 2 * (PRED[order] - pseudo) / PRED.size
+    np.testing.assert_allclose(pred.grad.numpy(), expected, rtol=1e-4, atol=1e-6)
+
+
+def test_dist_loss_pseudo_labels():
+    loss = DistLoss(kernel=None, bins=10)
+    with pytest.raises(NotFittedError, match=r"DistLoss needs fit_labels\(y\) with the training "
+                                             r"labels first \(DeepRegressor calls it"):
+        loss(torch.zeros(3), torch.zeros(3))
+    # two clusters and an empty range between them
+    loss.fit_labels(np.r_[np.zeros(5), np.full(5, 10.0), [0.5, 9.5]])
+    pseudo = loss.pseudo_labels(50).numpy()
+    assert np.all(np.diff(pseudo) > 0) and not np.any((pseudo > 1) & (pseudo < 9))
+    assert loss.pseudo_labels(50) is loss.pseudo_labels(50)  # cached per batch size
+    assert loss.pseudo_labels(7, dtype=torch.float32).dtype == torch.float32
+    cached = loss.pseudo_labels(4)
+    loss.fit_labels(np.arange(4.0) * 2)  # a new fit forgets the cached ones
+    assert not torch.equal(loss.pseudo_labels(4), cached)
+    # integer labels, one bin each: the bins are centred on the labels
+    np.testing.assert_array_equal(DistLoss(kernel=None).fit_labels(np.arange(4.0))
+                                  .pseudo_labels(4).numpy(), [0.0, 1.0, 2.0, 3.0])
+    y = np.random.RandomState(1).randint(0, 10, size=500).astype(float)
+    centred = DistLoss().fit_labels(torch.as_tensor(y))
+    assert centred.bin_edges_[0] == -0.5 and centred.cdf_[0] == 0 and centred.cdf_[-1] == 1
+    assert float(DistLoss(kernel=None).fit_labels(y).pseudo_labels(1000).mean()) \
+        == pytest.approx(y.mean(), abs=1e-3)
