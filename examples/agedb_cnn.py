@@ -9,7 +9,9 @@ labels and the DIR split only. Point AGEDB_ROOT at the folder holding
 Without it (and in the test suite) the example writes small synthetic faces
 whose brightness follows the age, so that it runs anywhere. The settings are
 the paper's for AgeDB-DIR: one bin per year, INV + LDS weights with counts
-clipped to (5, 1000), FDS, an L1 loss. The CNN is small; the paper uses a
+clipped to (5, 1000), FDS, an L1 loss, a random crop and flip drawn afresh
+every epoch (the images are read from disk by the dataset, not held in
+memory). The CNN is small; the paper uses a
 ResNet-50 on 224-pixel images, which is a GPU job (device="cuda").
 """
 
@@ -17,13 +19,12 @@ import os
 from pathlib import Path
 
 import numpy as np
-import torch
 from torch import nn
 
 from skdir.datasets import AgeDBImageDataset, load_agedb_dir
 from skdir.estimators import DeepRegressor
 from skdir.metrics import shot_metrics
-from skdir.reweight import LDS, ReweightedRegressor
+from skdir.reweight import LDS
 
 FAST = os.environ.get("SKDIR_EXAMPLES_FAST") == "1"
 IMG = 32
@@ -60,12 +61,6 @@ def synthetic_faces(root, paths, ages, seed=0):
         Image.fromarray(pixels.astype(np.uint8)).save(target)
 
 
-def as_arrays(dataset):
-    loader = torch.utils.data.DataLoader(dataset, batch_size=256)
-    images, ages = zip(*loader)
-    return torch.cat(images).numpy(), torch.cat(ages).numpy()
-
-
 labels = load_agedb_dir()
 rng = np.random.RandomState(0)
 subset = {s: np.flatnonzero(labels.split == s) for s in ("train", "val", "test")}
@@ -79,20 +74,21 @@ if root is None:
     chosen = np.concatenate(list(subset.values()))
     synthetic_faces(root, labels.data[chosen], labels.target[chosen])
 
-# The training images are augmented once here (random crop, flip); DeepRegressor
-# trains on arrays, so the augmentation is not redrawn every epoch.
-torch.manual_seed(0)
-data = {s: as_arrays(AgeDBImageDataset(root, labels.data[idx], labels.target[idx],
-                                       train=(s == "train"), img_size=IMG))
-        for s, idx in subset.items()}
-(X_train, y_train), (X_test, y_test) = data["train"], data["test"]
+# The paper's INV + LDS weights of the training ages, then a dataset that
+# yields (image, age, weight): DeepRegressor.fit reads the ages from its
+# `targets` and draws a new random crop and flip of every image each epoch.
+y_train = labels.target[subset["train"]]
+weights = LDS(bins=labels.bin_edges, reweight="inverse", count_clip=(5, 1000)).fit_transform(
+    y_train)
+train = AgeDBImageDataset(root, labels.data[subset["train"]], y_train, train=True,
+                          img_size=IMG, sample_weight=weights)
+test = AgeDBImageDataset(root, labels.data[subset["test"]], labels.target[subset["test"]],
+                         img_size=IMG)
 
 net = DeepRegressor(module=SmallCNN, fds=True, fds__bins=labels.bin_edges, loss="l1",
                     max_epochs=2 if FAST else 30, batch_size=128, lr=1e-3, verbose=0,
                     random_state=0, device="auto")
-model = ReweightedRegressor(
-    net, weighter=LDS(bins=labels.bin_edges, reweight="inverse", count_clip=(5, 1000)))
-model.fit(X_train, y_train)
-table = shot_metrics(y_test, model.predict(X_test), y_train=labels.target[labels.split == "train"],
-                     bins=labels.bin_edges)
+net.fit(train)
+table = shot_metrics(test.targets, net.predict(test),
+                     y_train=labels.target[labels.split == "train"], bins=labels.bin_edges)
 print(table[["mae", "gm", "count"]].round(2))

@@ -114,9 +114,16 @@ def test_balanced_mse_starts_at_a_tenth_of_the_training_label_std(scale):
     data = load_benchmark_data("abalone", 0)
     model = DeepModel(DeepRegressor(), bins=data.bins, target_scale=scale)
     built = build_method("balanced-mse", model, data)
-    std = 1.0 if scale == "standard" else np.std(data.y_train) / scale
+    # label units when the net standardises the target, else those of y / scale
+    std = np.std(data.y_train) / (1.0 if scale == "standard" else scale)
     assert built.net.loss == "balanced_mse"
     assert built.net.get_params()["criterion__init_noise_sigma"] == pytest.approx(0.1 * std)
+    if scale == "standard":
+        fitted = build_method("balanced-mse", DeepModel(
+            DeepRegressor(max_epochs=0, verbose=0), bins=data.bins), data).fit(
+            data.X_train, data.y_train)
+        # a tenth of the trained (standardised) labels' std at the start
+        assert fitted.net_.criterion_.noise_sigma.item() == pytest.approx(0.1, rel=1e-5)
 
 
 def test_deep_only_methods_refuse_other_models():
@@ -124,7 +131,7 @@ def test_deep_only_methods_refuse_other_models():
         run_benchmark(methods=["vanilla", "fds"], model="hgb", seeds=[0], progress=False)
 
 
-def test_deep_model_trains_on_scaled_targets_with_scaled_fds_bins():
+def test_deep_model_trains_on_standardised_targets_with_label_unit_fds_bins():
     pytest.importorskip("skorch")  # the deep extra
     from skdir.benchmark._deep import DeepModel
     from skdir.estimators import DeepRegressor
@@ -133,11 +140,16 @@ def test_deep_model_trains_on_scaled_targets_with_scaled_fds_bins():
     net = DeepRegressor(hidden_sizes=(8,), fds=True, max_epochs=2, verbose=0, random_state=0)
     model = DeepModel(net, bins=data.bins, validation=(data.X_val, data.y_val)).fit(
         data.X_train, data.y_train)
-    expected = (data.bins - data.y_train.mean()) / data.y_train.std()
-    np.testing.assert_allclose(model.net_.fds_bin_edges_, expected)
+    np.testing.assert_allclose(model.net_.fds_bin_edges_, data.bins)
+    assert model.net_.target_std_ == pytest.approx(data.y_train.std())
     # predictions come back in label units
     assert abs(model.predict(data.X_test).mean() - data.y_test.mean()) < 5
-    assert "valid_mse" in model.net_.history[-1]
+    # skorch's Checkpoint kept the epoch of the lowest validation MSE
+    mse = model.net_.history[:, "valid_mse"]
+    best = int(np.argmin(mse))
+    assert model.net_.history[best, "valid_mse_best"]
+    kept = np.mean((model.predict(data.X_val) - data.y_val) ** 2)
+    assert kept == pytest.approx(mse[best], rel=1e-6)
 
 
 def test_sts_b_uses_the_paper_split_bins_and_shots():

@@ -107,12 +107,13 @@ class InputsMixin:
         return y
 
     def _dataset_labels(self, dataset):
-        """The labels (and weights) of a torch Dataset, read in one pass.
+        """The labels (and weights) of a torch Dataset, read in one pass, and its first item.
 
         Items are ``(X, y)`` or ``(X, y, sample_weight)``. The pass goes
         through a DataLoader, so it loads every input once; a dataset
         whose ``targets`` attribute holds the labels (torchvision's
-        convention) and whose items are pairs is not iterated.
+        convention), and for triples whose ``sample_weight`` attribute
+        holds the weights, is not iterated.
         """
         n = len(dataset)
         if n == 0:
@@ -125,8 +126,11 @@ class InputsMixin:
                 + (f" of length {len(first)}." if isinstance(first, (tuple, list)) else ".")
             )
         targets = getattr(dataset, "targets", None)
-        if len(first) == 2 and targets is not None and len(targets) == n:
-            return self._check_y(targets), None
+        weights = getattr(dataset, "sample_weight", None) if len(first) == 3 else None
+        if targets is not None and len(targets) == n and (
+                len(first) == 2 or (weights is not None and len(weights) == n)):
+            sw = None if weights is None else np.asarray(weights, dtype=np.float64)
+            return self._check_y(targets), sw, first
         ys, ws = [], []
         for batch in DataLoader(dataset, batch_size=256, shuffle=False):
             ys.append(torch.as_tensor(batch[1]).reshape(-1))
@@ -134,7 +138,7 @@ class InputsMixin:
                 ws.append(torch.as_tensor(batch[2]).reshape(-1))
         y = self._check_y(torch.cat(ys))
         sw = torch.cat(ws).numpy() if ws else None
-        return y, sw
+        return y, sw, first
 
     def _prepare(self, X, y, sample_weight, *, reset):
         """Check the training data and pack it for skorch.
@@ -151,8 +155,8 @@ class InputsMixin:
                     f"got y={type(y).__name__}, sample_weight={type(sample_weight).__name__}."
                 )
             Xt = None
-            y, sample_weight = self._dataset_labels(X)
-            probe = torch.stack([torch.as_tensor(_float32(X[0][0]))])
+            y, sample_weight, first = self._dataset_labels(X)
+            probe = torch.stack([torch.as_tensor(_float32(first[0]))])
         else:
             Xt = self._check_X(X, reset=reset)
             y = self._check_y(y)

@@ -21,34 +21,42 @@ from .inputs import _is_packed
 
 __all__ = ["SKORCH_MIRRORS", "TrainingMixin"]
 
-#: skorch methods DeepRegressor overrides, with their signatures in skorch
+#: skorch methods DeepRegressor overrides, with their parameters in skorch
 #: 1.4.0 (the release these overrides mirror).
 SKORCH_MIRRORS = {
-    "get_iterator": "(self, dataset, training=False)",
-    "infer": "(self, x, **fit_params)",
-    "get_loss": "(self, y_pred, y_true, X=None, training=False)",
-    "train_step_single": "(self, batch, **fit_params)",
-    "_step_optimizer": "(self, step_fn)",
-    "_set_training": "(self, training=True)",
-    "run_single_epoch": "(self, iterator, training, prefix, step_fn, **fit_params)",
-    "on_epoch_end": "(self, net, dataset_train=None, dataset_valid=None, **kwargs)",
-    "get_default_callbacks": "(self)",
-    "initialize_module": "(self)",
-    "initialize_criterion": "(self)",
-    "initialize_virtual_params": "(self)",
-    "initialize": "(self)",
-    "fit": "(self, X, y=None, **fit_params)",
-    "partial_fit": "(self, X, y=None, classes=None, **fit_params)",
-    "predict": "(self, X)",
-    "forward_iter": "(self, X, training=False, device='cpu')",
-    "save_params": "(self, f_params=None, f_optimizer=None, f_criterion=None, "
-                   "f_history=None, use_safetensors=False, **kwargs)",
-    "load_params": "(self, f_params=None, f_optimizer=None, f_criterion=None, "
-                   "f_history=None, checkpoint=None, use_safetensors=False, **kwargs)",
-    "get_metadata_routing": "(self)",
-    "set_params": "(self, **kwargs)",
-    "__getstate__": "(self)",
-    "__setstate__": "(self, state)",
+    "get_iterator": "self, dataset, training",
+    "infer": "self, x, **fit_params",
+    "get_loss": "self, y_pred, y_true, X, training",
+    "train_step_single": "self, batch, **fit_params",
+    "_step_optimizer": "self, step_fn",
+    "_set_training": "self, training",
+    "run_single_epoch": "self, iterator, training, prefix, step_fn, **fit_params",
+    "on_epoch_end": "self, net, dataset_train, dataset_valid, **kwargs",
+    "get_default_callbacks": "self",
+    "initialize_module": "self",
+    "initialize_criterion": "self",
+    "initialize_virtual_params": "self",
+    "initialize": "self",
+    "fit": "self, X, y, **fit_params",
+    "partial_fit": "self, X, y, classes, **fit_params",
+    "predict": "self, X",
+    "forward_iter": "self, X, training, device",
+    "save_params": (
+        "self, f_params, f_optimizer, f_criterion, f_history, use_safetensors, **kwargs"),
+    "load_params": (
+        "self, f_params, f_optimizer, f_criterion, f_history, checkpoint, use_safetensors, "
+        "**kwargs"),
+    "get_metadata_routing": "self",
+    "set_params": "self, **kwargs",
+    "__getstate__": "self",
+    "__setstate__": "self, state",
+    "__init__": (
+        "self, module, criterion, optimizer, lr, max_epochs, batch_size, iterator_train, "
+        "iterator_valid, dataset, train_split, callbacks, predict_nonlinearity, warm_start, "
+        "verbose, device, compile, use_caching, torch_load_kwargs, **kwargs"),
+    "__sklearn_tags__": "self",
+    "_get_param_names": "self",
+    "predict_proba": "self, X",
 }
 
 # DeviceLoader's own options, which a torch DataLoader does not take

@@ -1,17 +1,18 @@
 """Deep models of the benchmark: preprocessing, target scaling, epoch selection, RRT.
 
-A user composes :class:`~skdir.estimators.DeepRegressor` with a Pipeline and
-a TransformedTargetRegressor; the benchmark needs three things those cannot
-give it, so it wraps the net here:
+A user composes :class:`~skdir.estimators.DeepRegressor` with a Pipeline;
+the benchmark adds:
 
-- FDS and RRT bins in the units of the scaled target the net is trained on
-  (the dataset's bins are in label units);
+- tabular preprocessing and the target scaling of the dataset (the net's
+  own standardisation, or a fixed divisor for STS-B scores);
 - the paper's model selection: the epoch with the lowest validation MSE is
-  kept (a skorch callback, on the validation split of the DIR benchmark);
+  kept, with skorch's ``predefined_split``, ``EpochScoring`` and
+  ``Checkpoint(load_best=True)`` on the validation split of the DIR
+  benchmark (and ``EarlyStopping`` when ``patience`` is set);
 - RRT as a second training stage (``DeepRegressor.retrain_head``).
 """
 
-import copy
+import tempfile
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
@@ -39,27 +40,24 @@ def tabular_preprocessor():
     )
 
 
-def _best_epoch_callback(X_val, y_val):
-    from skorch.callbacks import Callback
+def _valid_mse(net, X, y):
+    """Validation MSE in label units (skorch scoring: net, X, y)."""
+    return float(np.mean((net.predict(X) - np.asarray(y, dtype=np.float64)) ** 2))
 
-    class BestValidationEpoch(Callback):
-        """Keep the module state of the epoch with the lowest validation MSE."""
 
-        def on_train_begin(self, net, **kwargs):
-            self.best_, self.state_, self.epoch_ = np.inf, None, None
+def _selection_callbacks(dirname, patience):
+    from skorch.callbacks import Checkpoint, EarlyStopping, EpochScoring
 
-        def on_epoch_end(self, net, **kwargs):
-            mse = float(np.mean((net.predict(X_val) - y_val) ** 2))
-            net.history.record("valid_mse", mse)
-            if mse < self.best_:
-                self.best_, self.epoch_ = mse, len(net.history)
-                self.state_ = copy.deepcopy(net.module_.state_dict())
-
-        def on_train_end(self, net, **kwargs):
-            if self.state_ is not None:
-                net.module_.load_state_dict(self.state_)
-
-    return BestValidationEpoch()
+    callbacks = [
+        ("valid_mse", EpochScoring(_valid_mse, lower_is_better=True, use_caching=False,
+                                   name="valid_mse")),
+        ("best_epoch", Checkpoint(monitor="valid_mse_best", load_best=True, dirname=dirname,
+                                  f_optimizer=None, f_criterion=None, f_history=None)),
+    ]
+    if patience is not None:
+        callbacks.append(("early_stopping", EarlyStopping(monitor="valid_mse",
+                                                          patience=patience)))
+    return callbacks
 
 
 class DeepModel(RegressorMixin, BaseEstimator):
@@ -74,13 +72,17 @@ class DeepModel(RegressorMixin, BaseEstimator):
         on the training labels of each fit; FDS and RRT use them, scaled
         like the target.
     target_scale : 'standard' or float, default='standard'
-        'standard' trains on ``(y - mean) / std`` of the training labels; a
-        float ``s`` trains on ``y / s`` (STS-B: scores / 5, as the paper).
+        'standard' trains on ``(y - mean) / std`` of the training labels
+        (the net's ``standardize_target``); a float ``s`` trains on ``y / s``
+        (STS-B: scores / 5, as the paper).
     tabular : bool, default=True
         Preprocess a DataFrame with :func:`tabular_preprocessor`; False
         passes ``X`` to the net as it is (token ids, features).
     validation : tuple of (X_val, y_val) or None, default=None
         Keep the epoch with the lowest MSE on this split.
+    patience : int or None, default=None
+        With ``validation``, stop after this many epochs without a lower
+        validation MSE.
     rrt : weighter or None, default=None
         If given, retrain the head on frozen features with these weights
         (e.g. ``LDS()``) after training; its bins are set to ``bins``.
@@ -101,12 +103,13 @@ class DeepModel(RegressorMixin, BaseEstimator):
     """
 
     def __init__(self, net, *, bins, target_scale="standard", tabular=True,
-                 validation=None, rrt=None, rrt_epochs=None):
+                 validation=None, patience=None, rrt=None, rrt_epochs=None):
         self.net = net
         self.bins = bins
         self.target_scale = target_scale
         self.tabular = tabular
         self.validation = validation
+        self.patience = patience
         self.rrt = rrt
         self.rrt_epochs = rrt_epochs
 
@@ -115,33 +118,39 @@ class DeepModel(RegressorMixin, BaseEstimator):
         return np.asarray(X, dtype=np.float32) if self.tabular else X
 
     def fit(self, X, y, sample_weight=None):
+        from skorch.dataset import Dataset
+        from skorch.helper import predefined_split
+
         y = np.asarray(y, dtype=np.float64)
-        if self.target_scale == "standard":
-            self.shift_, self.scale_ = float(y.mean()), float(y.std()) or 1.0
-        else:
-            self.shift_, self.scale_ = 0.0, float(self.target_scale)
+        standard = isinstance(self.target_scale, str) and self.target_scale == "standard"
+        self.scale_ = 1.0 if standard else float(self.target_scale)
         if self.tabular:
             self.preprocessor_ = tabular_preprocessor().fit(X)
         Xn = self._to_net(X)
-        yn = (y - self.shift_) / self.scale_
-        scaled_bins = (bin_edges(check_labels(y), self.bins) - self.shift_) / self.scale_
+        yn = y / self.scale_
+        edges = bin_edges(check_labels(y), self.bins) / self.scale_
 
-        net = clone(self.net)
+        net = clone(self.net).set_params(standardize_target=standard)
         if net.fds:
-            net.set_params(fds__bins=scaled_bins)
-        if self.validation is not None:
-            X_val, y_val = self.validation
-            callback = _best_epoch_callback(
-                self._to_net(X_val), (np.asarray(y_val, dtype=np.float64) - self.shift_)
-                / self.scale_)
-            net.set_params(callbacks=[*(net.callbacks or []), ("best_epoch", callback)])
-        net.fit(Xn, yn, sample_weight=sample_weight)
-        if self.rrt is not None:
-            weighter = clone(self.rrt).set_params(bins=scaled_bins)
-            net.retrain_head(Xn, yn, sample_weight=sample_weight, weighter=weighter,
-                             max_epochs=self.rrt_epochs)
+            net.set_params(fds__bins=edges)
+        user_callbacks = list(net.callbacks or [])
+        with tempfile.TemporaryDirectory(prefix="skdir-best-epoch-") as dirname:
+            if self.validation is not None:
+                X_val, y_val = self.validation
+                valid = Dataset(self._to_net(X_val), np.asarray(y_val, np.float64) / self.scale_)
+                net.set_params(train_split=predefined_split(valid), callbacks=[
+                    *user_callbacks, *_selection_callbacks(dirname + "/fit", self.patience)])
+            net.fit(Xn, yn, sample_weight=sample_weight)
+            if self.rrt is not None:
+                if self.validation is not None:
+                    # the second stage keeps its own best epoch
+                    net.set_params(callbacks=[*user_callbacks, *_selection_callbacks(
+                        dirname + "/rrt", self.patience)])
+                weighter = clone(self.rrt).set_params(bins=edges)
+                net.retrain_head(Xn, yn, sample_weight=sample_weight, weighter=weighter,
+                                 max_epochs=self.rrt_epochs)
         self.net_ = net
         return self
 
     def predict(self, X):
-        return self.net_.predict(self._to_net(X)) * self.scale_ + self.shift_
+        return self.net_.predict(self._to_net(X)) * self.scale_

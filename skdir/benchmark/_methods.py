@@ -69,13 +69,23 @@ def _deep_only(builder):
 _FDS = _deep(net__fds=True)
 
 
+def _conr_regularizer(data):
+    from ..regularizers import ConR
+
+    return [ConR()]
+
+
+_CONR = _deep(net__regularizers=_conr_regularizer)
+
+
 def _balanced_mse(model, data, seed):
-    # The noise scale is in the units the net trains on. Ren et al. start at
-    # 1.0 on ages, about a tenth of their std; one unit on STS-B scores / 5
-    # (std 0.3) let the loss reward stretched predictions (test MSE 18.5).
-    std = 1.0
+    # Ren et al. start at 1.0 on ages, about a tenth of their std; one unit
+    # on STS-B scores / 5 (std 0.3) let the loss reward stretched predictions
+    # (test MSE 18.5). The net takes the scale in label units when it
+    # standardises the target, else in the units of the divided labels.
+    std = float(np.std(data.y_train))
     if getattr(model, "target_scale", "standard") != "standard":
-        std = float(np.std(data.y_train)) / float(model.target_scale)
+        std /= float(model.target_scale)
     return _deep(net__loss="balanced_mse",
                  net__criterion__init_noise_sigma=0.1 * std)(model, data, seed)
 
@@ -108,6 +118,12 @@ METHODS = {
                      "the training label std), deep models only", _balanced_mse),
     "rrt": ("RRT: retrain the head with SQINV + LDS weights, deep models only",
             _deep(rrt=lambda d: LDS(bins=d.bins))),
+    "conr": ("ConR contrastive regulariser (weight 1, temperature 0.2, threshold 0.1 "
+             "trained units), deep models only", _CONR),
+    "dist": ("Dist Loss (MSE + sorted predictions against pseudo-labels), deep models only",
+             _deep(net__loss="dist")),
+    "lds+fds+conr": ("SQINV + LDS, FDS and ConR, deep models only",
+                     _then(_then(_FDS, _CONR), _weighted(lambda d: _lds(d, "sqrt_inv")))),
 }
 
 
@@ -139,7 +155,8 @@ def check_methods(methods, *, deep):
         need_net = [m for m in methods if _deep_only(METHODS[m][1])]
         if need_net:
             raise ValueError(
-                f"methods {need_net} change how a network is trained (FDS, loss, RRT): "
+                f"methods {need_net} change how a network is trained (FDS, loss, RRT, "
+                "regulariser): "
                 "use a deep model (--model mlp, or bilstm for sts_b)."
             )
     return methods

@@ -92,6 +92,16 @@ class AgeDBImageDataset(torch.utils.data.Dataset):
         Random draws of the training transform; None uses torch's global
         generator (which DataLoader seeds per worker). A generator passed
         here is copied into every worker, which then repeat the same draws.
+    sample_weight : array-like of shape (n_images,), default=None
+        Per-image weights (e.g. LDS weights of the ages); items are then
+        ``(image, age, weight)``, which
+        :meth:`skdir.estimators.DeepRegressor.fit` takes as they are.
+
+    Attributes
+    ----------
+    targets : ndarray of shape (n_images,)
+        The ages (torchvision's name): DeepRegressor reads the labels from
+        it instead of loading every image once.
 
     Examples
     --------
@@ -107,7 +117,7 @@ class AgeDBImageDataset(torch.utils.data.Dataset):
     """
 
     def __init__(self, root, paths, ages, *, train=False, img_size=224,
-                 transform=None, generator=None):
+                 transform=None, generator=None, sample_weight=None):
         if not isinstance(img_size, numbers.Integral) or img_size < 1:
             raise ValueError(f"img_size must be a positive int; got {img_size!r}.")
         paths = np.asarray(paths, dtype=object)
@@ -124,6 +134,19 @@ class AgeDBImageDataset(torch.utils.data.Dataset):
         self.img_size = int(img_size)
         self.transform = transform
         self.generator = generator
+        self.sample_weight = None
+        if sample_weight is not None:
+            weights = np.asarray(sample_weight, dtype=np.float32)
+            if weights.shape != ages.shape:
+                raise ValueError(
+                    f"sample_weight must hold one weight per image ({ages.shape[0]}); got "
+                    f"shape {weights.shape}."
+                )
+            self.sample_weight = torch.from_numpy(weights)
+
+    @property
+    def targets(self):
+        return self.ages.numpy()
 
     def __len__(self):
         return self.paths.shape[0]
@@ -144,4 +167,6 @@ class AgeDBImageDataset(torch.utils.data.Dataset):
                 f"AgeDB image {str(path)!r} (item {index}) is missing under "
                 f"root={str(self.root)!r}."
             ) from exc
+        if self.sample_weight is not None:
+            return x, self.ages[index], self.sample_weight[index]
         return x, self.ages[index]

@@ -1,0 +1,325 @@
+"""DeepRegressor with skorch users' habits: datasets, saved models, target
+scaling, best epochs, FDS settings by prefix, and the regulariser seam."""
+
+import inspect
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("skorch")
+
+from skorch import NeuralNet  # noqa: E402
+from skorch.callbacks import Checkpoint, EarlyStopping  # noqa: E402
+from skorch.dataset import Dataset as SkorchDataset  # noqa: E402
+from skorch.helper import predefined_split  # noqa: E402
+from torch import nn  # noqa: E402
+from torch.utils.data import Dataset, TensorDataset  # noqa: E402
+
+from skdir._deep.training import SKORCH_MIRRORS  # noqa: E402
+from skdir.estimators import DeepRegressor  # noqa: E402
+from skdir.fds import FDS  # noqa: E402
+from skdir.losses import BalancedMSELoss, WeightedMSELoss  # noqa: E402
+from skdir.regularizers import ConR  # noqa: E402
+
+FAST = dict(hidden_sizes=(16,), max_epochs=2, batch_size=64, verbose=0, random_state=0)
+
+
+@pytest.fixture
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(160, 4)).astype(np.float32)
+    y = np.round(np.exp(1.2 * X[:, 0]) * 3)
+    return X, y
+
+
+# ---------------------------------------------------------------------------
+# One job per file, skorch's seams
+# ---------------------------------------------------------------------------
+def test_overridden_skorch_methods_match_the_mirrored_signatures():
+    own = {name for cls in DeepRegressor.__mro__ if cls.__module__.startswith("skdir")
+           for name in vars(cls) if callable(getattr(NeuralNet, name, None))}
+    assert own <= set(SKORCH_MIRRORS), f"not recorded: {sorted(own - set(SKORCH_MIRRORS))}"
+    for name, recorded in SKORCH_MIRRORS.items():
+        params = inspect.signature(getattr(NeuralNet, name)).parameters.values()
+        names = ", ".join(str(p).split("=")[0] for p in params)
+        assert names == recorded, f"skorch's {name} changed: ({names})"
+
+
+def test_fds_settings_default_to_the_layer_and_route_by_prefix(data):
+    X, y = data
+    net = DeepRegressor(**FAST, fds=True, fds__sigma=1.0).fit(X, y)
+    defaults = inspect.signature(FDS.__init__).parameters
+    layer = net.module_.fds
+    assert layer.sigma == 1.0 and layer.ks == defaults["ks"].default
+    assert layer.momentum == defaults["momentum"].default
+    assert "fds__ks" not in net.get_params()  # unset settings are not parameters
+    net.set_params(fds__ks=3).fit(X, y)  # a fitted net: a plain assignment, then refit
+    assert net.module_.fds.ks == 3
+
+
+def test_unknown_fds_setting_says_what_to_write(data):
+    X, y = data
+    with pytest.raises(ValueError, match=r"unknown FDS setting\(s\) fds__sigmaa; the FDS "
+                                         r"settings are fds__bins, fds__kernel"):
+        DeepRegressor(**FAST, fds=True, fds__sigmaa=1).fit(X, y)
+
+
+# ---------------------------------------------------------------------------
+# fit(dataset, None)
+# ---------------------------------------------------------------------------
+class CountingDataset(Dataset):
+    """(X, y[, w]) items; counts reads of each item (augmentation draws)."""
+
+    def __init__(self, X, y, w=None, targets=False):
+        self.X, self.y, self.w = X, y, w
+        self.reads = 0
+        if targets:
+            self.targets = y
+            if w is not None:
+                self.sample_weight = w
+
+    def __len__(self):
+        return len(self.y)
+
+    def __getitem__(self, i):
+        self.reads += 1
+        item = (torch.as_tensor(self.X[i]), float(self.y[i]))
+        return item if self.w is None else (*item, float(self.w[i]))
+
+
+def test_fit_on_a_dataset_reads_its_labels_and_draws_items_every_epoch(data):
+    X, y = data
+    ds = CountingDataset(X, y)
+    net = DeepRegressor(**FAST, fds=True).fit(ds, None)
+    arrays = DeepRegressor(**FAST, fds=True).fit(X, y)
+    np.testing.assert_array_equal(net.fds_bin_edges_, arrays.fds_bin_edges_)
+    np.testing.assert_array_equal(net.label_distribution_.values, arrays.label_distribution_.values)
+    np.testing.assert_array_equal(net.label_distribution_.counts, arrays.label_distribution_.counts)
+    assert net.target_mean_ == pytest.approx(y.mean())
+    # one read for the labels, one per epoch, plus a look at the first item
+    assert ds.reads == len(y) * (1 + FAST["max_epochs"]) + 1
+    assert net.module_.fds.count.sum().item() == len(y) * FAST["max_epochs"]
+    assert net.predict(X).shape == net.predict(ds).shape == (len(y),)
+
+
+def test_a_targets_attribute_spares_the_label_pass(data):
+    X, y = data
+    ds = CountingDataset(X, y, targets=True)
+    DeepRegressor(**{**FAST, "max_epochs": 1}).fit(ds)
+    assert ds.reads == len(y) + 1  # the epoch and the first item
+
+
+def test_targets_and_sample_weight_attributes_spare_the_label_pass(data):
+    X, y = data
+    w = np.linspace(0.5, 2.0, len(y))
+    ds = CountingDataset(X, y, w, targets=True)
+    DeepRegressor(**{**FAST, "max_epochs": 1}).fit(ds)
+    assert ds.reads == len(y) + 1
+
+
+def test_dataset_weights_reach_the_loss(data):
+    X, y = data
+    w = np.where(y > np.median(y), 3.0, 0.5)
+
+    class Spy(WeightedMSELoss):
+        seen = []
+
+        def forward(self, input, target, weight=None):
+            Spy.seen.append(weight.detach().clone())
+            return super().forward(input, target, weight)
+
+    DeepRegressor(**{**FAST, "max_epochs": 1, "batch_size": -1}, loss=Spy,
+                  iterator_train__shuffle=False).fit(CountingDataset(X, y, w))
+    np.testing.assert_allclose(Spy.seen[0].numpy(), w)
+
+
+def test_dataset_input_errors_name_the_contract(data):
+    X, y = data
+    with pytest.raises(ValueError, match=r"items hold the labels and weights"):
+        DeepRegressor(**FAST).fit(TensorDataset(torch.as_tensor(X), torch.as_tensor(y)), y)
+    with pytest.raises(ValueError, match=r"must yield \(X, y\) or \(X, y, sample_weight\)"):
+        DeepRegressor(**FAST).fit(TensorDataset(torch.as_tensor(X)))
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        DeepRegressor(**FAST).fit(X)
+
+
+# ---------------------------------------------------------------------------
+# initialize() + load_params in a new process
+# ---------------------------------------------------------------------------
+class Extractor(nn.Module):
+    out_features = 8
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(4, 8), nn.ReLU())
+
+    def forward(self, X):
+        return self.body(X)
+
+
+NEW_PROCESS = """
+import sys, numpy as np
+sys.path.insert(0, {tests!r})
+from test_deep_workflows import Extractor
+from skdir.estimators import DeepRegressor
+X = np.load({x!r})
+net = DeepRegressor({module}, fds=True, fds__bins=np.load({edges!r}), verbose=0, {extra})
+net.initialize()
+net.load_params(f_params={params!r})
+np.save({out!r}, net.predict(X))
+"""
+
+
+@pytest.mark.parametrize("module, extra", [("None", "module__in_features=4, hidden_sizes=(16,)"),
+                                           ("Extractor", "")])
+def test_initialize_then_load_params_in_a_new_process(data, tmp_path, module, extra):
+    X, y = data
+    y = y * 100 + 1000  # standardisation must travel with the parameters
+    edges = np.linspace(y.min(), y.max() + 1, 12)
+    kw = dict(FAST, hidden_sizes=(16,)) if module == "None" else dict(FAST, module=Extractor)
+    net = DeepRegressor(**{**kw, "max_epochs": 4}, fds=True, fds__bins=edges).fit(X, y)
+    assert net.module_.fds.calibrating
+    net.save_params(f_params=tmp_path / "params.pt")
+    for name, value in [("x", X), ("edges", edges)]:
+        np.save(tmp_path / f"{name}.npy", value)
+    script = NEW_PROCESS.format(
+        tests=str(__import__("pathlib").Path(__file__).parent), x=str(tmp_path / "x.npy"),
+        edges=str(tmp_path / "edges.npy"), params=str(tmp_path / "params.pt"),
+        out=str(tmp_path / "out.npy"), module=module, extra=extra)
+    subprocess.run([sys.executable, "-c", textwrap.dedent(script)], check=True)
+    np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), net.predict(X))
+
+
+def test_initialize_without_data_says_what_it_needs():
+    with pytest.raises(ValueError, match=r"module__in_features=<int>"):
+        DeepRegressor(verbose=0).initialize()
+    with pytest.raises(ValueError, match=r"fds__bins=<array of edges>"):
+        DeepRegressor(verbose=0, fds=True, module__in_features=3).initialize()
+    with pytest.raises(ValueError, match=r"no int attribute 'out_features'"):
+        DeepRegressor(nn.Linear(3, 2), verbose=0).set_params(module=nn.Sequential).initialize()
+
+
+# ---------------------------------------------------------------------------
+# Target scaling in label units
+# ---------------------------------------------------------------------------
+def test_label_unit_edges_spread_a_large_target_over_the_fds_bins():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(400, 3)).astype(np.float32)
+    y = 1000 + 300 * X[:, 0]
+    edges = np.linspace(y.min() - 1, y.max() + 1, 21)
+    net = DeepRegressor(**FAST, fds=True, fds__bins=edges).fit(X, y)
+    counts = net.module_.fds.count.numpy() / FAST["max_epochs"]
+    np.testing.assert_array_equal(counts, np.histogram(y, edges)[0])
+    assert (counts > 0).sum() >= 15
+    assert net.target_mean_ == pytest.approx(y.mean()) and net.target_std_ == pytest.approx(
+        y.std())
+    assert abs(net.predict(X).mean() - 1000) < 100  # label units
+
+
+def test_without_standardisation_the_loss_sees_the_labels(data):
+    X, y = data
+    net = DeepRegressor(**FAST, standardize_target=False).fit(X, y)
+    assert (net.target_mean_, net.target_std_) == (0.0, 1.0)
+
+
+def test_balanced_mse_noise_scale_in_label_units(data):
+    X, y = data
+    net = DeepRegressor(**{**FAST, "max_epochs": 0}, loss="balanced_mse",
+                        criterion__init_noise_sigma=2.0).fit(X, y)
+    assert isinstance(net.criterion_, BalancedMSELoss)
+    assert net.criterion_.noise_sigma.item() == pytest.approx(2.0 / y.std(), rel=1e-6)
+    assert net.criterion_.label_noise_sigma == pytest.approx(2.0, rel=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# Best epoch and early stopping with the default iterators
+# ---------------------------------------------------------------------------
+def test_predefined_split_checkpoint_and_early_stopping(data, tmp_path):
+    X, y = data
+    Xv, yv = X[:40], y[:40]
+    net = DeepRegressor(**{**FAST, "max_epochs": 12, "batch_size": 128, "lr": 3e-2},
+                        train_split=predefined_split(SkorchDataset(Xv, yv)),
+                        callbacks=[Checkpoint(dirname=str(tmp_path), load_best=True)])
+    net.fit(X[40:], y[40:])
+    losses = net.history[:, "valid_loss"]
+    best = int(np.argmin(losses))
+    assert net.history[best, "valid_loss_best"]
+    # the kept network is the best epoch's: its validation loss (one batch) is the minimum
+    mse = np.mean(((net.predict(Xv) - yv) / net.target_std_) ** 2)
+    assert mse == pytest.approx(losses[best], rel=1e-5)
+    stopped = DeepRegressor(**{**FAST, "max_epochs": 30},
+                            train_split=predefined_split(SkorchDataset(Xv, yv)),
+                            callbacks=[EarlyStopping(patience=2, threshold=0.9)]).fit(X, y)
+    assert len(stopped.history) == 3
+
+
+# ---------------------------------------------------------------------------
+# The regulariser seam
+# ---------------------------------------------------------------------------
+class Recorder(nn.Module):
+    """A regulariser that adds ``weight * mean(features ** 2)`` and records its inputs."""
+
+    def __init__(self, weight=0.0):
+        super().__init__()
+        self.weight = weight
+        self.calls = []
+
+    def forward(self, features, y, y_pred, sample_weight=None):
+        self.calls.append((features.shape, y.detach().clone(), sample_weight))
+        return self.weight * features.pow(2).mean()
+
+
+def test_no_regulariser_leaves_the_step_unchanged(data):
+    X, y = data
+    plain = DeepRegressor(**FAST).fit(X, y).predict(X)
+    np.testing.assert_array_equal(DeepRegressor(**FAST, regularizers=[]).fit(X, y).predict(X),
+                                  plain)
+    # a zero term changes nothing either
+    np.testing.assert_array_equal(
+        DeepRegressor(**FAST, regularizers=[Recorder(0.0)]).fit(X, y).predict(X), plain)
+    assert not np.array_equal(
+        DeepRegressor(**FAST, regularizers=[Recorder(10.0)]).fit(X, y).predict(X), plain)
+
+
+def test_regularisers_see_features_labels_and_weights(data):
+    X, y = data
+    w = np.linspace(0.5, 2.0, len(y))
+    net = DeepRegressor(**{**FAST, "max_epochs": 1, "batch_size": -1},
+                        regularizers=[Recorder(1.0)], iterator_train__shuffle=False)
+    net.fit(X, y, sample_weight=w)
+    shape, seen_y, seen_w = net.regularizers_[0].calls[0]
+    assert shape == (len(y), 16)
+    np.testing.assert_allclose(seen_y.numpy(), (y - y.mean()) / y.std(), rtol=1e-5)
+    np.testing.assert_allclose(seen_w.numpy(), w, rtol=1e-6)
+    assert net.regularizers == [net.regularizers[0]] and not net.regularizers[0].calls
+
+
+def test_conr_gradients_reach_the_extractor(data):
+    X, y = data
+    net = DeepRegressor(**{**FAST, "max_epochs": 1}, regularizers=[ConR(weight=1.0)]).fit(X, y)
+    module = net.module_
+    module.zero_grad()
+    xb = torch.as_tensor(X[:64])
+    yb = torch.as_tensor(((y[:64] - y.mean()) / y.std()).astype(np.float32))
+    pred, features = module(xb, return_features=True)
+    net.regularizers_[0](features, yb, pred.detach()).backward()
+    grads = [p.grad for p in module.extractor.parameters()]
+    assert all(g is not None for g in grads) and any(g.abs().sum() > 0 for g in grads)
+    assert module.head.weight.grad is None
+
+
+def test_regularizers_must_be_modules(data):
+    X, y = data
+    with pytest.raises(ValueError, match="regularizers must be a list of torch modules"):
+        DeepRegressor(**FAST, regularizers=[lambda *a: 0]).fit(X, y)
+
+
+def test_dist_loss_trains(data):
+    X, y = data
+    net = DeepRegressor(**FAST, loss="dist").fit(X, y)
+    assert np.isfinite(net.history[-1, "train_loss"])
+    assert np.isfinite(net.predict(X)).all()
