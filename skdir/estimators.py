@@ -94,16 +94,8 @@ class DeepRegressor(RuntimeMixin, InputsMixin, ComponentsMixin, TrainingMixin, F
         Batch normalisation in the default MLP.
     fds : bool, default=False
         Insert a feature distribution smoothing layer (:class:`skdir.fds.FDS`)
-        between the extractor and the head.
-    fds__<setting> : optional
-        FDS settings, routed by skorch as ``module__*`` is routed to the
-        module: ``fds__kernel``, ``fds__ks``, ``fds__sigma``,
-        ``fds__momentum``, ``fds__clip``, ``fds__start_update``,
-        ``fds__start_smooth``, ``fds__update`` take the values and the
-        defaults of :class:`skdir.fds.FDS`; ``fds__bins`` ({'auto', 'log'},
-        int or array of edges, default 'auto') bins the training labels as
-        :class:`skdir.reweight.LDS` does, always in label units (explicit
-        edges let :meth:`initialize` build the layer without data).
+        between the extractor and the head; its settings are the
+        ``fds__*`` parameters (see ``**kwargs``).
     standardize_target : bool, default=True
         Train on ``(y - mean) / std`` of the training labels and predict in
         label units. FDS bins, ``fds__bins`` edges and the Balanced MSE
@@ -164,7 +156,15 @@ class DeepRegressor(RuntimeMixin, InputsMixin, ComponentsMixin, TrainingMixin, F
     **kwargs : dict
         Other skorch parameters, usually prefixed: ``module__*``,
         ``criterion__*``, ``optimizer__*``, ``iterator_train__*``,
-        ``callbacks__*``...
+        ``callbacks__*``..., and the FDS settings, routed by skorch as
+        ``module__*`` is routed to the module: ``fds__kernel``,
+        ``fds__ks``, ``fds__sigma``, ``fds__momentum``, ``fds__clip``,
+        ``fds__start_update``, ``fds__start_smooth``, ``fds__update`` take
+        the values and the defaults of :class:`skdir.fds.FDS`;
+        ``fds__bins`` ({'auto', 'log'}, int or array of edges, default
+        'auto') bins the training labels as :class:`skdir.reweight.LDS`
+        does, always in label units (explicit edges let :meth:`initialize`
+        build the layer without data).
 
     Attributes
     ----------

@@ -20,6 +20,7 @@ PUBLIC_MODULES = [
     "skdir.estimators",
     "skdir.fds",
     "skdir.losses",
+    "skdir.regularizers",
     "skdir.text",
 ]
 
