@@ -11,6 +11,11 @@ n = 200,000 random samples. Methods, timed in the same process:
 - ``DeepRegressor``: skdir, without and with FDS (``update='online'`` and
   ``'epoch'``). Its time includes input validation and the one copy of the
   data to the device.
+- The same, fed batch by batch instead of from device-resident arrays:
+  ``DeviceLoader`` with ``resident=False`` (batches sliced on the host,
+  copied one at a time), ``torch.utils.data.DataLoader`` over the arrays
+  (per-sample collation), and ``fit(TensorDataset, None)`` (the torch
+  Dataset path, which is what image or augmented data take).
 
 Each method first runs a short warm-up fit; then the timed fits are
 interleaved over repeats and the best repeat is reported (samples/s), with
@@ -33,6 +38,7 @@ import torch
 import torch.nn.functional as F
 from skorch import NeuralNetRegressor
 from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
 
 from skdir.estimators import DeepRegressor
 
@@ -84,10 +90,14 @@ def plain_skorch(X, y, device, epochs, batch):
     sync(device)
 
 
-def deep_regressor(**params):
+def deep_regressor(dataset=False, **params):
     def run(X, y, device, epochs, batch):
-        DeepRegressor(hidden_sizes=tuple(HIDDEN), max_epochs=epochs, batch_size=batch,
-                      device=str(device), verbose=0, random_state=0, **params).fit(X, y)
+        net = DeepRegressor(hidden_sizes=tuple(HIDDEN), max_epochs=epochs, batch_size=batch,
+                            device=str(device), verbose=0, random_state=0, **params)
+        if dataset:
+            net.fit(TensorDataset(torch.from_numpy(X), torch.from_numpy(y)))
+        else:
+            net.fit(X, y)
         sync(device)
     return run
 
@@ -98,6 +108,10 @@ METHODS = {
     "DeepRegressor": deep_regressor(),
     "DeepRegressor + FDS (online)": deep_regressor(fds=True),
     "DeepRegressor + FDS (epoch)": deep_regressor(fds=True, fds__update="epoch"),
+    "DeepRegressor, DeviceLoader not resident": deep_regressor(iterator_train__resident=False),
+    "DeepRegressor, DataLoader": deep_regressor(iterator_train=DataLoader,
+                                                iterator_valid=DataLoader),
+    "DeepRegressor, fit(TensorDataset)": deep_regressor(dataset=True),
 }
 
 

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The checks of the deep estimators that need a CUDA GPU, as one script:
-# the `cuda`-marked tests, then the FDS step-time and DeepRegressor throughput
-# benchmarks on the GPU. About 4 minutes on an H100 after the machine starts.
+# the `cuda`-marked tests, the workflow tests and the deep recipes (which
+# train on CUDA there, device="auto"), then the FDS step-time benchmark (the
+# MLP-512 case: median of 7 interleaved repeats, target <= +10% per step) and
+# DeepRegressor throughput, resident and fed by DeviceLoader(resident=False),
+# DataLoader and fit(TensorDataset). About 5 minutes on an H100 after the
+# machine starts.
 #
 # On the lent device machine (python3 there has torch with CUDA, scikit-learn,
 # numpy, pandas, scipy, pytest, tqdm, tabulate, but not skorch or
@@ -21,8 +25,9 @@
 #
 #      run(command="bash benchmarks/gpu_checks.sh", carry=[".whl"], timeout_s=420)
 #
-# 3. What comes back under $OUT (4 files): env.txt (card, driver, versions),
-#    cuda_tests.txt (pytest -m cuda), fds_cuda.md and throughput_cuda.md
+# 3. What comes back under $OUT (5 files): env.txt (card, driver, versions),
+#    cuda_tests.txt (pytest -m cuda), workflow_tests.txt, fds_cuda.md and
+#    throughput_cuda.md
 #    (markdown tables with the command and the card). Put the tables in
 #    docs/deep.md with the card named.
 #
@@ -52,6 +57,10 @@ cat "$OUT/env.txt"
 echo "== pytest -m cuda"
 timeout 150 "$PY" -m pytest -m cuda -q -p no:cacheprovider -rs \
     tests/test_estimators.py tests/test_fds.py 2>&1 | tee "$OUT/cuda_tests.txt"
+
+echo "== workflow tests and recipes on CUDA (device='auto')"
+timeout 120 "$PY" -m pytest -q -p no:cacheprovider -rs tests/test_deep_workflows.py \
+    tests/test_docs_recipes.py 2>&1 | tee "$OUT/workflow_tests.txt"
 
 echo "== FDS step time"
 timeout 120 "$PY" benchmarks/bench_fds.py --device cuda --resnet --out "$OUT/fds_cuda.md"

@@ -134,7 +134,7 @@ def test_dataset_weights_reach_the_loss(data):
 
     DeepRegressor(**{**FAST, "max_epochs": 1, "batch_size": -1}, loss=Spy,
                   iterator_train__shuffle=False).fit(CountingDataset(X, y, w))
-    np.testing.assert_allclose(Spy.seen[0].numpy(), w)
+    np.testing.assert_allclose(Spy.seen[0].cpu().numpy(), w)
 
 
 def test_dataset_input_errors_name_the_contract(data):
@@ -212,7 +212,7 @@ def test_label_unit_edges_spread_a_large_target_over_the_fds_bins():
     y = 1000 + 300 * X[:, 0]
     edges = np.linspace(y.min() - 1, y.max() + 1, 21)
     net = DeepRegressor(**FAST, fds=True, fds__bins=edges).fit(X, y)
-    counts = net.module_.fds.count.numpy() / FAST["max_epochs"]
+    counts = net.module_.fds.count.cpu().numpy() / FAST["max_epochs"]
     np.testing.assert_array_equal(counts, np.histogram(y, edges)[0])
     assert (counts > 0).sum() >= 15
     assert net.target_mean_ == pytest.approx(y.mean()) and net.target_std_ == pytest.approx(
@@ -294,8 +294,8 @@ def test_regularisers_see_features_labels_and_weights(data):
     net.fit(X, y, sample_weight=w)
     shape, seen_y, seen_w = net.regularizers_[0].calls[0]
     assert shape == (len(y), 16)
-    np.testing.assert_allclose(seen_y.numpy(), (y - y.mean()) / y.std(), rtol=1e-5)
-    np.testing.assert_allclose(seen_w.numpy(), w, rtol=1e-6)
+    np.testing.assert_allclose(seen_y.cpu().numpy(), (y - y.mean()) / y.std(), rtol=1e-5)
+    np.testing.assert_allclose(seen_w.cpu().numpy(), w, rtol=1e-6)
     assert net.regularizers == [net.regularizers[0]] and not net.regularizers[0].calls
 
 
@@ -304,8 +304,9 @@ def test_conr_gradients_reach_the_extractor(data):
     net = DeepRegressor(**{**FAST, "max_epochs": 1}, regularizers=[ConR(weight=1.0)]).fit(X, y)
     module = net.module_
     module.zero_grad()
-    xb = torch.as_tensor(X[:64])
-    yb = torch.as_tensor(((y[:64] - y.mean()) / y.std()).astype(np.float32))
+    device = module.head.weight.device
+    xb = torch.as_tensor(X[:64], device=device)
+    yb = torch.as_tensor(((y[:64] - y.mean()) / y.std()).astype(np.float32), device=device)
     pred, features = module(xb, return_features=True)
     net.regularizers_[0](features, yb, pred.detach()).backward()
     grads = [p.grad for p in module.extractor.parameters()]
