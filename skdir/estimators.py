@@ -35,6 +35,7 @@ from ._deep.fds_cycle import FDSMixin  # noqa: E402
 from ._deep.inputs import InputsMixin, is_dataset  # noqa: E402
 from ._deep.mlp import ACTIVATIONS, MLP  # noqa: E402
 from ._deep.net import DIRNet  # noqa: E402
+from ._deep.params import ParamsMixin  # noqa: E402
 from ._deep.rrt import RRTMixin  # noqa: E402
 from ._deep.runtime import RuntimeMixin  # noqa: E402
 from ._deep.training import TrainingMixin  # noqa: E402
@@ -43,18 +44,14 @@ from .losses import LOSSES  # noqa: E402
 
 __all__ = ["ArrayDataset", "DIRNet", "DeepRegressor", "DeviceLoader", "MLP"]
 
-# Read afresh by every fit and predict: on a fitted net, setting them is a
-# plain assignment (skorch would otherwise look for a component to rebuild).
-_PLAIN_AFTER_INIT = ["fds", "fds__*", "iterator_train", "iterator_train__*",
-                     "iterator_valid", "iterator_valid__*", "dataset", "dataset__*"]
 
 
 def _is_module_spec(value):
     return value is None or isinstance(value, nn.Module) or callable(value)
 
 
-class DeepRegressor(RuntimeMixin, InputsMixin, ComponentsMixin, TrainingMixin, FDSMixin,
-                    RRTMixin, NeuralNetRegressor):
+class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, ComponentsMixin, TrainingMixin,
+                    FDSMixin, RRTMixin, NeuralNetRegressor):
     """Neural network regressor with FDS, per-sample weights and GPU training.
 
     A :class:`skorch.NeuralNetRegressor` that trains
@@ -82,7 +79,7 @@ class DeepRegressor(RuntimeMixin, InputsMixin, ComponentsMixin, TrainingMixin, F
         tensor: float32 for floating-point ``X``, int64 for integer ``X``
         (token ids), of any number of dimensions. The feature width is its
         int attribute ``out_features`` when it has one, otherwise the width
-        of its output on the first two training samples (one forward pass in
+        of its output on the first training samples (one forward pass in
         eval mode, without gradients).
     hidden_sizes : tuple of int, default=(256, 256)
         Hidden layer widths of the default MLP.
@@ -294,33 +291,6 @@ class DeepRegressor(RuntimeMixin, InputsMixin, ComponentsMixin, TrainingMixin, F
     # ------------------------------------------------------------------
     # Parameters
     # ------------------------------------------------------------------
-    def initialize_virtual_params(self):
-        """skorch's virtual parameters, plus those read afresh at every fit."""
-        super().initialize_virtual_params()
-        self._register_virtual_param(_PLAIN_AFTER_INIT)
-        return self
-
-    def set_params(self, **params):
-        """Set parameters (skorch's rules).
-
-        Before the network is initialised, ``callbacks`` is stored as given
-        and built by :meth:`initialize`, so that, as scikit-learn asks of
-        ``set_params``, a bad value fails at ``fit``, not here.
-
-        Returns
-        -------
-        self : DeepRegressor
-            This estimator.
-        """
-        if not self.initialized_ and "callbacks" in params:
-            self.callbacks = params.pop("callbacks")
-        return super().set_params(**params) if params else self
-
-    def _get_param_names(self):
-        # skorch lists every public attribute; its private bookkeeping
-        # (_params_to_validate) is rebuilt from the parameters on clone.
-        return [k for k in super()._get_param_names() if not k.startswith("_")]
-
     def _check_own_params(self):
         name = type(self).__name__
         validate_parameter_constraints(

@@ -325,3 +325,15 @@ def test_dist_loss_trains(data):
     net = DeepRegressor(**FAST, loss="dist").fit(X, y)
     assert np.isfinite(net.history[-1, "train_loss"])
     assert np.isfinite(net.predict(X)).all()
+
+
+def test_a_fitted_net_reinitialised_by_set_params_keeps_its_sizes(data):
+    X, y = data
+    net = DeepRegressor(**FAST, fds=True).fit(X, y)
+    edges = net.fds_bin_edges_
+    before = net.module_
+    net.set_params(compile=False)  # skorch re-initialises module, criterion and optimizer
+    assert net.module_ is not before
+    assert net.module_.fds.n_bins == len(edges) - 1
+    assert net.module_.extractor.layers[0].in_features == X.shape[1]
+    assert net.fit(X, y).module_.fds.n_updates == FAST["max_epochs"]

@@ -38,6 +38,9 @@ class ComponentsMixin:
                 "module__ parameters, for the default MLP."
             )
         width = kwargs.pop("in_features", None)
+        if info is None and width is None:
+            # re-initialised after a fit (skorch's set_params): the same size
+            width = getattr(self, "n_features_in_", None)
         if info is not None:
             seen = int(info["probe"].shape[-1])
             if width is not None and width != seen:

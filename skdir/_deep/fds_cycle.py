@@ -77,7 +77,11 @@ class FDSMixin:
         settings = self._fds_settings()
         bins = settings.pop("bins")
         if not fitting:
-            if isinstance(bins, str | Integral):
+            explicit = not isinstance(bins, str | Integral)
+            if not explicit and hasattr(self, "fds_bin_edges_"):
+                # re-initialised after a fit (skorch's set_params): its bins
+                return FDS._checked(width, self.fds_bin_edges_, **settings)
+            if not explicit:
                 raise ValueError(
                     f"{type(self).__name__} forms its FDS bins from the training labels "
                     f"(fds__bins={bins!r}); to initialize() without data, give the bin "
