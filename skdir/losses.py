@@ -40,7 +40,7 @@ from torch import nn  # noqa: E402
 
 from ._binning import check_labels, check_not_constant  # noqa: E402
 from ._constraints import BINS, WINDOW  # noqa: E402
-from ._deep.checks import check_values  # noqa: E402
+from ._deep.loss_base import WeightedLoss, _check_positive  # noqa: E402
 from ._kernels import check_odd_ks  # noqa: E402
 from ._lds import LDS  # noqa: E402
 from ._sklearn import Interval, StrOptions, validate_parameter_constraints  # noqa: E402
@@ -48,97 +48,6 @@ from ._sklearn import Interval, StrOptions, validate_parameter_constraints  # no
 __all__ = ["LOSSES", "BalancedMSELoss", "DistLoss", "PerSampleLoss", "WeightedFocalL1Loss",
            "WeightedFocalMSELoss", "WeightedHuberLoss", "WeightedL1Loss", "WeightedLoss",
            "WeightedMSELoss"]
-
-
-class WeightedLoss(nn.Module):
-    """Base class: per-sample losses reduced as ``mean(weight * loss)``.
-
-    Subclasses implement :meth:`per_sample`. ``forward(input, target,
-    weight=None)`` flattens ``input``, ``target`` and ``weight`` to 1-D
-    (they must hold the same number of elements; weights must be
-    non-negative) and returns a scalar; :meth:`fit_labels` lets it see the
-    training labels first.
-
-    Attributes
-    ----------
-    check_weights : bool
-        Whether ``forward`` refuses negative weights (True by default): a
-        ValueError on the CPU; on a GPU an asynchronous assert, which needs
-        no host-device sync. :class:`~skdir.estimators.DeepRegressor`,
-        which checks its sample weights once on the host, turns it off.
-
-    Examples
-    --------
-    >>> import torch
-    >>> from skdir.losses import WeightedLoss
-    >>> class LogCosh(WeightedLoss):
-    ...     def per_sample(self, input, target):
-    ...         return torch.log(torch.cosh(input - target))
-    >>> LogCosh()(torch.zeros(3), torch.zeros(3))
-    tensor(0.)
-    """
-
-    check_weights = True
-
-    def per_sample(self, input, target):
-        """Loss of each sample, shape ``(batch,)``."""
-        raise NotImplementedError
-
-    def fit_labels(self, y, scale=1.0):
-        """Prepare for the training labels; returns self (a no-op here).
-
-        :class:`~skdir.estimators.DeepRegressor` calls it once per fit, before
-        training, with ``y`` the training labels (a 1-D float tensor) in the
-        units the network is trained on (standardised when the estimator
-        standardises the target) and ``scale`` the positive factor such that
-        trained units = label units / ``scale`` (1.0 for an unscaled target),
-        so that a loss that depends on the label distribution or units can
-        prepare itself.
-        """
-        return self
-
-    def forward(self, input, target, weight=None):
-        """Weighted mean of the per-sample losses.
-
-        Parameters
-        ----------
-        input : Tensor of shape (batch,) or (batch, 1)
-            Predictions.
-        target : Tensor of shape (batch,) or (batch, 1)
-            Labels.
-        weight : Tensor of shape (batch,) or None, default=None
-            Per-sample weights; None weighs every sample 1.
-
-        Returns
-        -------
-        loss : Tensor of shape ()
-            ``mean(weight * loss)``.
-        """
-        input = input.reshape(-1)
-        target = target.reshape(-1).to(input.dtype)
-        if input.shape != target.shape:
-            raise ValueError(f"input and target must hold the same number of values; got "
-                             f"{input.shape[0]} and {target.shape[0]}.")
-        if weight is not None:
-            weight = weight.reshape(-1)
-            if weight.shape != input.shape:
-                raise ValueError(f"weight must hold one value per sample, as input does; got "
-                                 f"{weight.shape[0]} weights for {input.shape[0]} samples.")
-            if self.check_weights:
-                check_values((weight >= 0).all(), "weight must be non-negative.",
-                             lambda: f"weight must be non-negative; got "
-                                     f"{int((weight < 0).sum())} negative weight(s), the "
-                                     f"smallest {weight.min().item()!r}.")
-        loss = self.per_sample(input, target)
-        if weight is not None:
-            loss = loss * weight.to(loss.dtype)
-        return loss.mean()
-
-
-def _check_positive(name, value):
-    if not isinstance(value, Real) or isinstance(value, bool) or not value > 0:
-        raise ValueError(f"{name} must be a float > 0; got {value!r}.")
-    return float(value)
 
 
 class WeightedMSELoss(WeightedLoss):
@@ -320,19 +229,21 @@ class BalancedMSELoss(WeightedLoss):
         super().__init__()
         self.init_noise_sigma = _check_positive("init_noise_sigma", init_noise_sigma)
         self.noise_sigma = nn.Parameter(torch.tensor(self.init_noise_sigma))
-        self.label_scale = 1.0
+        # a buffer: saved and loaded with the learnt scale
+        self.register_buffer("label_scale", torch.tensor(1.0, dtype=torch.float64))
 
-    def fit_labels(self, y, scale=1.0):
+    def fit_labels(self, y, scale=1.0, shift=0.0):
         """Start the noise scale at ``init_noise_sigma / scale`` (trained units)."""
-        self.label_scale = _check_positive("scale", scale)
+        scale = _check_positive("scale", scale)
         with torch.no_grad():  # in place: an optimizer holding it keeps training it
-            self.noise_sigma.fill_(self.init_noise_sigma / self.label_scale)
+            self.label_scale.fill_(scale)
+            self.noise_sigma.fill_(self.init_noise_sigma / scale)
         return self
 
     @property
     def label_noise_sigma(self):
         """The learnt noise scale in label units (a float)."""
-        return float(self.noise_sigma.detach()) * self.label_scale
+        return float(self.noise_sigma.detach()) * float(self.label_scale)
 
     def per_sample(self, input, target):
         noise_var = self.noise_sigma.to(input.dtype) ** 2
@@ -366,8 +277,8 @@ class DistLoss(WeightedLoss):
     dist_weight : float, default=1.0
         Multiplier of the distribution term (>= 0).
     bins : {'auto', 'log'}, int or array-like, default='auto'
-        Binning of the labels, as in :class:`~skdir.reweight.LDS`; explicit
-        edges are in the units of the labels given to :meth:`fit_labels`.
+        Binning of the labels, as in :class:`~skdir.reweight.LDS`, in label
+        units (``y * scale + shift`` of :meth:`fit_labels`).
     kernel : {'gaussian', 'triang', 'laplace'} or None, default='gaussian'
         Smoothing kernel of the histogram; None for none.
     ks : int, default=5
@@ -378,7 +289,8 @@ class DistLoss(WeightedLoss):
     Attributes
     ----------
     bin_edges_, cdf_ : ndarray of shape (n_bins + 1,) or None
-        Bin edges and the cumulative distribution there (None until fitted).
+        Bin edges (label units) and the cumulative distribution there (None
+        until fitted).
 
     References
     ----------
@@ -410,9 +322,14 @@ class DistLoss(WeightedLoss):
         self.kernel, self.ks, self.sigma = kernel, ks, sigma
         self.bin_edges_, self.cdf_, self._pseudo = None, None, {}
 
-    def fit_labels(self, y, scale=1.0):
-        """Estimate the distribution of ``y``, in its units (``scale`` unused)."""
+    def fit_labels(self, y, scale=1.0, shift=0.0):
+        """Estimate the distribution of the labels ``y * scale + shift``.
+
+        The pseudo-labels are then given in the units of ``y``.
+        """
         y = check_labels(y.detach().cpu().double().numpy() if torch.is_tensor(y) else y, name="y")
+        self._units = (float(shift), float(scale))
+        y = y * scale + shift
         check_not_constant(y, purpose="to estimate the label distribution")
         lds = LDS(bins=self.bins, kernel=self.kernel, ks=self.ks, sigma=self.sigma,
                   reweight="inverse").fit(y)  # effective_density_: smoothed counts, sum 1
@@ -437,6 +354,8 @@ class DistLoss(WeightedLoss):
             # cdf[b] < level <= cdf[b + 1]: bin b holds mass, no pseudo-label is in an empty bin
             b = np.searchsorted(cdf, levels, side="left") - 1
             quantiles = edges[b] + (levels - cdf[b]) / (cdf[b + 1] - cdf[b]) * np.diff(edges)[b]
+            shift, scale = self._units
+            quantiles = (quantiles - shift) / scale
             self._pseudo[key] = torch.as_tensor(quantiles).to(key[1], dtype)
         return self._pseudo[key]
 

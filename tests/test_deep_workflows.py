@@ -327,13 +327,80 @@ def test_dist_loss_trains(data):
     assert np.isfinite(net.predict(X)).all()
 
 
-def test_a_fitted_net_reinitialised_by_set_params_keeps_its_sizes(data):
+def test_a_fitted_net_rebuilt_by_set_params_keeps_its_sizes_scaling_and_loss(data):
     X, y = data
-    net = DeepRegressor(**FAST, fds=True).fit(X, y)
-    edges = net.fds_bin_edges_
+    y = 1000 + 200 * y / y.std()
+    net = DeepRegressor(**FAST, fds=True, loss="balanced_mse",
+                        criterion__init_noise_sigma=20.0).fit(X, y)
+    edges, mean, std = net.fds_bin_edges_, net.target_mean_, net.target_std_
     before = net.module_
     net.set_params(compile=False)  # skorch re-initialises module, criterion and optimizer
     assert net.module_ is not before
     assert net.module_.fds.n_bins == len(edges) - 1
     assert net.module_.extractor.layers[0].in_features == X.shape[1]
-    assert net.fit(X, y).module_.fds.n_updates == FAST["max_epochs"]
+    assert (net.target_mean_, net.target_std_) == (mean, std)
+    assert net.criterion_.noise_sigma.item() == pytest.approx(20.0 / std, rel=1e-6)
+    net.partial_fit(X, y)
+    assert net.history[-1, "train_loss"] < 10  # standardised labels, not raw ones
+    dist = DeepRegressor(**FAST, loss="dist").fit(X, y)
+    dist.set_params(criterion__dist_weight=0.5)  # the rebuilt loss knows the labels
+    assert np.isfinite(dist.partial_fit(X, y).history[-1, "train_loss"])
+
+
+def test_scorers_and_user_datasets_see_label_units(data):
+    from skorch.callbacks import EpochScoring
+
+    from skdir.estimators import ArrayDataset
+
+    X, y = data
+    y = 1000 + 200 * y / y.std()
+    Xv, yv = X[:40], y[:40]
+    runs = {}
+    for name, valid in [("skorch", SkorchDataset(Xv, yv)),
+                        ("array", ArrayDataset({"X": torch.as_tensor(Xv)},
+                                               y=torch.as_tensor(yv)))]:
+        runs[name] = DeepRegressor(
+            **FAST, train_split=predefined_split(valid),
+            callbacks=[EpochScoring("neg_mean_squared_error", name="valid_mse")]).fit(X, y)
+    net = runs["skorch"]
+    # skorch's cached scoring compares label units with label units
+    assert -net.history[-1, "valid_mse"] == pytest.approx(
+        np.mean((net.predict(Xv) - yv) ** 2), rel=1e-5)
+    # either validation set: the loss of standardised labels
+    for run in runs.values():
+        expected = np.mean(((run.predict(Xv) - yv) / run.target_std_) ** 2)
+        assert run.history[-1, "valid_loss"] == pytest.approx(expected, rel=1e-5)
+
+
+class Ragged(Dataset):
+    """Inputs of different lengths (batch size 1 trains on them)."""
+
+    def __len__(self):
+        return 30
+
+    def __getitem__(self, i):
+        return torch.full((1 + i % 4,), float(i)), float(i % 7)
+
+
+class MeanPool(nn.Module):
+    out_features = 1
+
+    def forward(self, X):
+        return X.mean(dim=1, keepdim=True)
+
+
+def test_a_dataset_fit_after_an_array_fit_and_ragged_inputs(data):
+    X, y = data
+    net = DeepRegressor(MeanPool, **{**FAST, "batch_size": 1}).fit(X[:, :3], y)
+    assert net.n_features_in_ == 3
+    net.fit(Ragged())
+    assert not hasattr(net, "n_features_in_")
+    assert net.label_distribution_.n_samples == 30
+
+
+def test_dist_loss_bins_in_label_units(data):
+    X, y = data
+    net = DeepRegressor(**FAST, loss="dist", criterion__bins="log").fit(X, y + 1)
+    assert net.criterion_.bin_edges_.min() >= 0  # label units, though trained standardised
+    pseudo = net.criterion_.pseudo_labels(len(y)).numpy()
+    assert pseudo.mean() == pytest.approx(0.0, abs=0.2)  # trained units

@@ -10,6 +10,7 @@ known from the parameters.
 
 import copy
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -67,14 +68,33 @@ class ComponentsMixin:
             )
         width = feature_width(extractor, None if info is None else info["probe"])
         net = DIRNet(extractor, width, self._fds_layer(width, fitting=info is not None))
+        old = getattr(self, "module_", None)
         if info is not None:
             mean, std = info["target"]
             with torch.no_grad():
                 net.head.bias.fill_(info["y_mean"])  # start from the mean label
                 net.target_mean.fill_(mean)
                 net.target_std.fill_(std)
+        elif old is not None:
+            # rebuilt by skorch's set_params after a fit: the same scaling
+            old = self._dirnet()
+            net.target_mean.copy_(old.target_mean)
+            net.target_std.copy_(old.target_std)
         self.module_ = net
         return self
+
+    def _fit_loss_labels(self, criterion):
+        """Tell the loss the training labels (trained units) and the scaling.
+
+        At fit from the data; when skorch rebuilds the loss of a fitted net
+        (``set_params(criterion__*=...)``), from ``label_distribution_``.
+        """
+        if not hasattr(self, "label_distribution_") or not hasattr(self, "module_"):
+            return  # initialize() without data: load_params brings the state
+        dist = self.label_distribution_
+        mean, std = self._target_scaling()
+        y = np.repeat(dist.values, np.round(dist.counts).astype(np.int64))
+        criterion.fit_labels(torch.from_numpy((y - mean) / std), scale=std, shift=mean)
 
     def initialize_criterion(self):
         """Build the loss named by ``loss`` (``criterion__*`` parameters) and
@@ -92,9 +112,7 @@ class ComponentsMixin:
         # the sample weights were checked on the host when packed: no
         # host-device sync per batch to check them again
         criterion.check_weights = False
-        info = getattr(self, "_init_info_", None)
-        if info is not None:
-            criterion.fit_labels(info["y_trained"], info["target"][1])
+        self._fit_loss_labels(criterion)
         self.criterion_ = criterion
         self.regularizers_ = nn.ModuleList(copy.deepcopy(r) for r in self.regularizers or [])
         return self

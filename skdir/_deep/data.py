@@ -231,21 +231,19 @@ class LabelledDataset(Dataset):
     """A user's dataset, its inputs paired with labels and extras held here.
 
     ``dataset[i]`` yields ``(X, y)`` or ``(X, y, sample_weight)`` (or only
-    ``X``); item ``i`` becomes ``({"X": X, name: tensor[i]...}, y[i])`` with
-    ``y`` given here, already in the units the network trains on. The
-    labels are read once at fit, so augmentation in ``__getitem__`` is drawn
-    afresh every epoch.
+    ``X``); item ``i`` becomes ``({"X": X, name: tensor[i]...}, y[i])``,
+    the labels in label units (float64), with ``y`` given here, or else the
+    item's own. The labels are read once at fit, so augmentation in
+    ``__getitem__`` is drawn afresh every epoch.
 
     Parameters
     ----------
     dataset : torch.utils.data.Dataset
         The user's dataset.
     y : Tensor of shape (n_samples,) or None
-        Labels, or None to scale each item's own label by ``shift, scale``.
+        Labels, or None to take each item's own.
     extras : dict of str to Tensor, default=None
         Per-sample entries (sample weights, FDS bins).
-    shift, scale : float, default=0.0, 1.0
-        Trained units of an item's own label: ``(label - shift) / scale``.
 
     Examples
     --------
@@ -253,16 +251,14 @@ class LabelledDataset(Dataset):
     >>> from torch.utils.data import TensorDataset
     >>> from skdir._deep.data import LabelledDataset
     >>> base = TensorDataset(torch.zeros(3, 2), torch.tensor([1.0, 2.0, 3.0]))
-    >>> LabelledDataset(base, None, shift=2.0)[2]
-    ({'X': tensor([0., 0.])}, tensor(1.))
+    >>> LabelledDataset(base, None)[2]
+    ({'X': tensor([0., 0.])}, tensor(3., dtype=torch.float64))
     """
 
-    def __init__(self, dataset, y, extras=None, *, shift=0.0, scale=1.0):
+    def __init__(self, dataset, y, extras=None):
         self.dataset = dataset
         self.y = y
         self.extras = dict(extras or {})
-        self.shift = shift
-        self.scale = scale
 
     def __len__(self):
         return len(self.dataset)
@@ -273,10 +269,10 @@ class LabelledDataset(Dataset):
         if self.y is not None:
             y = self.y[i]
         elif isinstance(item, (tuple, list)) and len(item) > 1:
-            y = (torch.as_tensor(item[1], dtype=torch.float32) - self.shift) / self.scale
+            y = torch.as_tensor(item[1], dtype=torch.float64).reshape(())
             if len(item) > 2:
                 inputs["sample_weight"] = torch.as_tensor(item[2], dtype=torch.float32)
         else:
-            y = torch.zeros(())
+            y = torch.zeros((), dtype=torch.float64)
         inputs.update({k: v[i] for k, v in self.extras.items()})
         return inputs, y

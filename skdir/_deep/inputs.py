@@ -27,10 +27,25 @@ def is_dataset(X):
 
 
 def _is_packed(dataset):
-    """Datasets in skdir's training format: ``({"X": ...}, y)`` items."""
+    """Datasets in skdir's item format: ``({"X": ...}, y)``, labels in label units."""
     if isinstance(dataset, Subset):
         return _is_packed(dataset.dataset)
     return isinstance(dataset, ArrayDataset | LabelledDataset)
+
+
+def _host(values):
+    """A float64 numpy array of values that may be a (CUDA) tensor."""
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    return np.asarray(values, dtype=np.float64)
+
+
+def _labels_only(items):
+    """Collate the labels (and weights) of ``(X, y[, w])`` items, not the inputs."""
+    y = torch.cat([torch.as_tensor(_host(item[1])).reshape(-1) for item in items])
+    if len(items[0]) < 3:
+        return y, None
+    return y, torch.cat([torch.as_tensor(_host(item[2])).reshape(-1) for item in items])
 
 
 def _label_mean(y, sample_weight):
@@ -129,15 +144,16 @@ class InputsMixin:
         weights = getattr(dataset, "sample_weight", None) if len(first) == 3 else None
         if targets is not None and len(targets) == n and (
                 len(first) == 2 or (weights is not None and len(weights) == n)):
-            sw = None if weights is None else np.asarray(weights, dtype=np.float64)
+            sw = None if weights is None else _host(weights)
             return self._check_y(targets), sw, first
         ys, ws = [], []
-        for batch in DataLoader(dataset, batch_size=256, shuffle=False):
-            ys.append(torch.as_tensor(batch[1]).reshape(-1))
-            if len(first) == 3:
-                ws.append(torch.as_tensor(batch[2]).reshape(-1))
+        # labels only: inputs of different sizes need not stack
+        for labels, weights in DataLoader(dataset, batch_size=256, shuffle=False,
+                                          collate_fn=_labels_only):
+            ys.append(labels)
+            ws.append(weights)
         y = self._check_y(torch.cat(ys))
-        sw = torch.cat(ws).numpy() if ws else None
+        sw = torch.cat(ws).numpy() if len(first) == 3 else None
         return y, sw, first
 
     def _prepare(self, X, y, sample_weight, *, reset):
@@ -155,6 +171,10 @@ class InputsMixin:
                     f"got y={type(y).__name__}, sample_weight={type(sample_weight).__name__}."
                 )
             Xt = None
+            if reset:  # sklearn's input attributes describe arrays only
+                for name in ("n_features_in_", "feature_names_in_"):
+                    if hasattr(self, name):
+                        delattr(self, name)
             y, sample_weight, first = self._dataset_labels(X)
             probe = torch.stack([torch.as_tensor(_float32(first[0]))])
         else:
@@ -170,11 +190,7 @@ class InputsMixin:
                                       ensure_non_negative=True)
         if reset:
             self.label_distribution_ = LabelDistribution.from_labels(y, sw)
-            mean, std = self._new_target_scaling(y, sw)
             self._fit_fds_bins(y, sw)
-        else:
-            mean, std = self._target_scaling()
-        y_trained = torch.from_numpy(((y - mean) / std).astype(np.float32))
         extras = {}
         if sw is not None:
             extras["sample_weight"] = torch.from_numpy(sw.astype(np.float32))
@@ -186,12 +202,14 @@ class InputsMixin:
                                 self._fds_settings()["bins"], y, name="fds__bins")
             extras["fds_bins"] = torch.from_numpy(idx.astype(np.int64))
         if reset:
+            mean, std = self._new_target_scaling(y, sw)
             self._init_info_ = {"probe": probe, "target": (mean, std),
-                                "y_mean": _label_mean(y_trained.numpy(), sw),
-                                "y_trained": y_trained}
+                                "y_mean": _label_mean((y - mean) / std, sw)}
+        # label units: the training step standardises them
+        labels = torch.from_numpy(y.astype(np.float64))
         if Xt is None:
-            return LabelledDataset(X, y_trained, extras)
-        return ArrayDataset({"X": Xt, **extras}, y=y_trained)
+            return LabelledDataset(X, labels, extras)
+        return ArrayDataset({"X": Xt, **extras}, y=labels)
 
     def _new_target_scaling(self, y, sample_weight):
         """``(mean, std)`` of the training labels, or ``(0, 1)`` when not standardising."""
@@ -224,7 +242,4 @@ class InputsMixin:
 
     def _eval_dataset(self, dataset):
         """A user's dataset (validation, prediction) in skdir's item format."""
-        if _is_packed(dataset):
-            return dataset
-        mean, std = self._target_scaling()
-        return LabelledDataset(dataset, None, shift=mean, scale=std)
+        return dataset if _is_packed(dataset) else LabelledDataset(dataset, None)

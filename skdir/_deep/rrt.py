@@ -3,7 +3,6 @@
 A mixin for :class:`skdir.estimators.DeepRegressor`.
 """
 
-import numpy as np
 import torch
 from sklearn.base import clone
 
@@ -74,7 +73,8 @@ class RRTMixin:
             module = self._dirnet()
             module.freeze_extractor(True)
             module.head.reset_parameters()
-            y_np = dataset.y.numpy().astype(np.float64)
+            mean, std = self._target_scaling()
+            y_np = (dataset.y.numpy() - mean) / std
             sw = dataset.tensors.get("sample_weight")
             with torch.no_grad():
                 module.head.bias.fill_(_label_mean(y_np, None if sw is None else sw.numpy()))

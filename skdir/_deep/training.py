@@ -117,10 +117,22 @@ class TrainingMixin:
             return out[0].float(), out[1]
         return out.float()
 
+    def _standardized(self, y):
+        """Batch labels (label units) in the units the network trains on.
+
+        The datasets hold label units, so that validation sets, scorers and
+        callbacks see the labels as given; the buffers stay on the device
+        (no host sync per batch).
+        """
+        net = self._dirnet()
+        y = to_tensor(y, device=resolve_device(self.device))
+        return ((y.to(torch.float64) - net.target_mean) / net.target_std).to(torch.float32)
+
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        """``mean(weight * loss)`` over the batch, weights from the batch dict."""
+        """``mean(weight * loss)`` over the batch (labels standardised as the
+        network's), weights from the batch dict."""
         device = resolve_device(self.device)
-        y_true = to_tensor(y_true, device=device)
+        y_true = self._standardized(y_true)
         weight = X.get("sample_weight") if isinstance(X, Mapping) else None
         if weight is not None:
             weight = to_tensor(weight, device=device)
@@ -129,7 +141,7 @@ class TrainingMixin:
     def _regularization(self, features, y_pred, Xi, yi):
         """The sum of the regularisers' terms on this batch's features."""
         device = resolve_device(self.device)
-        y = to_tensor(yi, device=device).float()
+        y = self._standardized(yi)
         weight = Xi.get("sample_weight") if isinstance(Xi, Mapping) else None
         if weight is not None:
             weight = to_tensor(weight, device=device).float()
