@@ -16,10 +16,13 @@ __all__ = [
     "BIN_RULES",
     "assign_bins",
     "bin_edges",
+    "check_bin_range",
     "check_labels",
+    "fixed_edges",
     "check_not_constant",
     "is_log_rule",
     "warn_if_crowded",
+    "warn_labels_outside",
     "warn_outside_edges",
 ]
 
@@ -181,13 +184,82 @@ def _log_edges(y, lo, hi, *, name, label_name):
     return edges
 
 
-def bin_edges(y, bins="auto", *, name="bins", label_name="y"):
+def check_bin_range(bin_range, bins, *, name="bin_range", bins_name="bins"):
+    """Validate a declared label range for bins given as a count.
+
+    Parameters
+    ----------
+    bin_range : None or pair of float
+        ``(low, high)``, finite with ``low < high``; the span the ``bins``
+        equal-width bins cover instead of the labels' own range, so that the
+        bins are known before any label is seen (chunked fits).
+    bins : object
+        The ``bins`` parameter: a range only applies to a count of bins.
+    name, bins_name : str
+        Names of the parameters, for the messages.
+
+    Returns
+    -------
+    bin_range : None or tuple of (float, float)
+    """
+    if bin_range is None:
+        return None
+    if not (isinstance(bins, Integral) and not isinstance(bins, bool)):
+        raise ValueError(
+            f"{name} fixes the span of {bins_name} given as a number of bins; got "
+            f"{bins_name}={bins!r} with {name}={bin_range!r}. Give {bins_name} as an "
+            f"int, or leave {name}=None (explicit edges already fix the span)."
+        )
+    try:
+        low, high = (float(v) for v in bin_range)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be None or a pair (low, high); got {bin_range!r}."
+        ) from exc
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(
+            f"{name} must be a finite pair with low < high; got {bin_range!r}."
+        )
+    return low, high
+
+
+def fixed_edges(bins, bin_range=None, *, name="bins", range_name="bin_range"):
+    """The bin edges when they do not depend on the labels, else None.
+
+    Explicit edges, or a number of bins over a declared ``bin_range``, are
+    known before any label is seen: what a fit on chunks of labels needs.
+
+    Parameters
+    ----------
+    bins : {'auto', 'log'}, int or array-like
+        The ``bins`` parameter.
+    bin_range : None or pair of float, default=None
+        Declared ``(low, high)`` for a count of bins.
+    name, range_name : str
+        Names of the parameters, for the messages.
+
+    Returns
+    -------
+    edges : ndarray of shape (n_bins + 1,) or None
+    """
+    span = check_bin_range(bin_range, bins, name=range_name, bins_name=name)
+    if span is not None:
+        if bins < 2:
+            raise ValueError(f"{name} must be at least 2 bins; got {bins}.")
+        return np.linspace(span[0], span[1], int(bins) + 1)
+    if isinstance(bins, str) or (isinstance(bins, Integral) and not isinstance(bins, bool)):
+        return None
+    return _check_edges(bins, name)
+
+
+def bin_edges(y, bins="auto", *, name="bins", label_name="y", bin_range=None):
     """Compute the bin edges for labels ``y``.
 
     Parameters
     ----------
-    y : ndarray of shape (n_samples,)
-        Validated finite labels (see :func:`check_labels`).
+    y : ndarray of shape (n_samples,) or None
+        Validated finite labels (see :func:`check_labels`); unused (and may
+        be None) when the edges are fixed by ``bins`` and ``bin_range``.
     bins : {'auto', 'log'}, int or array-like, default='auto'
         - ``'auto'``: integer-valued labels spanning at most
           ``AUTO_MAX_INTEGER_BINS`` (200) integers get one bin per integer,
@@ -211,6 +283,9 @@ def bin_edges(y, bins="auto", *, name="bins", label_name="y"):
         Name of ``bins`` in error messages.
     label_name : str, default="y"
         Name of ``y`` in error messages.
+    bin_range : None or pair of float, default=None
+        With an int ``bins``: the ``(low, high)`` the bins span instead of
+        the labels' range (see :func:`check_bin_range`).
 
     Returns
     -------
@@ -235,8 +310,9 @@ def bin_edges(y, bins="auto", *, name="bins", label_name="y"):
     elif isinstance(bins, Integral) and not isinstance(bins, bool):
         if bins < 2:
             raise ValueError(f"{name} must be at least 2 bins; got {bins}.")
-    else:
-        return _check_edges(bins, name)
+    edges = fixed_edges(bins, bin_range, name=name)
+    if edges is not None:
+        return edges
 
     lo, hi = check_not_constant(y, name=label_name)
     if isinstance(bins, Integral):
@@ -296,8 +372,8 @@ def warn_if_crowded(counts, bins, labels, *, name="bins"):
     )
 
 
-def warn_outside_edges(y, edges, bins, *, name="bins"):
-    """Warn (once per session and edges) when fitted labels lie beyond explicit edges.
+def warn_outside_edges(y, edges, bins, *, name="bins", bin_range=None):
+    """Warn (once per session and edges) when fitted labels lie beyond fixed edges.
 
     Labels beyond explicit edges are counted in the edge bins, which is what
     a test label outside the training range needs; for the labels a fit
@@ -312,23 +388,31 @@ def warn_outside_edges(y, edges, bins, *, name="bins"):
     edges : ndarray of shape (n_bins + 1,)
         The bin edges.
     bins : object
-        The ``bins`` parameter; only explicit edges are judged.
+        The ``bins`` parameter; only edges fixed before seeing the labels
+        (explicit, or a count over ``bin_range``) are judged.
     name : str, default="bins"
         Name of the parameter, for the message.
+    bin_range : None or pair of float, default=None
+        The declared range that went with ``bins``.
     """
-    if isinstance(bins, str | Integral):
+    if isinstance(bins, str | Integral) and bin_range is None:
         return
-    idx = assign_bins(y, edges, clip=False)
-    outside = int(np.count_nonzero((idx < 0) | (idx >= edges.size - 1)))
-    if not outside:
-        return
+    tol = _edge_tolerance(edges)
+    outside = int(np.count_nonzero((y < edges[0] - tol) | (y > edges[-1] + tol)))
+    if outside:
+        warn_labels_outside(outside, y.shape[0], edges, float(np.min(y)), float(np.max(y)),
+                            name=name)
+
+
+def warn_labels_outside(outside, n_labels, edges, low, high, *, name="bins"):
+    """The warning of :func:`warn_outside_edges`, from counts already made."""
     from ._warnings import warn_once
 
     warn_once(
         ("outside-edges", name, edges.tobytes()),
-        f"{outside} of {y.shape[0]} labels lie outside the {name} edges "
-        f"[{edges[0]:.6g}, {edges[-1]:.6g}] (the labels span {float(np.min(y)):.6g} to "
-        f"{float(np.max(y)):.6g}) and are counted in the edge bins. Give edges that "
+        f"{outside} of {n_labels} labels lie outside the {name} edges "
+        f"[{edges[0]:.6g}, {edges[-1]:.6g}] (the labels span {low:.6g} to "
+        f"{high:.6g}) and are counted in the edge bins. Give edges that "
         "cover the labels, in the labels' units.",
     )
 
@@ -385,11 +469,25 @@ def _assign_uniform(y, edges, width, tol):
 
     The arithmetic guess can be one bin off near an edge (rounding); one
     comparison with the true edges on each side makes the result identical
-    to the searchsorted rule above.
+    to the searchsorted rule above. The passes over the labels run in place
+    on two buffers (a float one and the index): the assignment is
+    memory-bound, so every extra temporary costs as much as the arithmetic.
     """
     last = edges.shape[0] - 2
-    guess = np.floor((y - edges[0]) / width)
-    idx = np.clip(guess, 0, last, out=guess).astype(np.intp)
-    idx -= (idx > 0) & (y < edges[idx] - tol)
-    idx += (idx < last) & (y >= edges[idx + 1] - tol)
+    buf = np.subtract(y, edges[0])
+    np.multiply(buf, 1.0 / width, out=buf)
+    np.floor(buf, out=buf)
+    np.clip(buf, 0, last, out=buf)
+    idx = buf.astype(np.intp)
+    # lower[b] / upper[b]: where bin b starts / the next one starts, shifted
+    # by the tolerance; the outer bins have no neighbour to move to.
+    lower = edges[:-1] - tol
+    lower[0] = -np.inf
+    upper = edges[1:] - tol
+    upper[-1] = np.inf
+    # Both checks may read the index after the first correction: a label
+    # moved down sits below its old lower edge, so never at its new upper one.
+    moved = np.less(y, np.take(lower, idx, out=buf))
+    idx -= moved
+    idx += np.greater_equal(y, np.take(upper, idx, out=buf), out=moved)
     return idx

@@ -3,10 +3,20 @@
 import numpy as np
 from scipy.ndimage import convolve1d
 
-from ._binning import assign_bins, bin_edges, warn_if_crowded, warn_outside_edges
+from sklearn.utils.validation import check_is_fitted
+
+from ._binning import (
+    assign_bins,
+    bin_edges,
+    check_labels,
+    fixed_edges,
+    warn_if_crowded,
+    warn_outside_edges,
+)
 from ._constraints import BINS, WINDOW
+from ._dask_labels import check_dask_labels, dask_bin_counts, is_dask_array
 from ._kernels import check_odd_ks, kernel_window
-from ._sklearn import StrOptions
+from ._sklearn import StrOptions, _fit_context
 from ._weighter import BaseWeighter
 
 __all__ = ["LDS", "lds_weights"]
@@ -52,6 +62,10 @@ class LDS(BaseWeighter):
         range; an array gives explicit increasing edges. A label on an edge
         belongs to the bin starting there; labels outside the fitted range
         take the nearest edge bin. See the user guide, "Choosing bins".
+    bin_range : tuple of (float, float) or None, default=None
+        With ``bins`` an int: the ``(low, high)`` the equal-width bins span,
+        instead of the fitted labels' range. Fixes the bins before any label
+        is seen, which :meth:`partial_fit` needs.
     kernel : {'gaussian', 'triang', 'laplace'} or None, default='gaussian'
         Smoothing kernel; None means no smoothing (plain inverse or
         square-root-inverse frequency weights).
@@ -85,6 +99,12 @@ class LDS(BaseWeighter):
         (far from every training label) get the largest weight of the others.
         Scaled so that the fitted samples' weights have mean 1.
 
+    Labels larger than memory can be fitted in chunks (:meth:`partial_fit`,
+    with fixed bins) or as a Dask array (``fit``, ``fit_transform`` and
+    ``transform`` accept one: the bins are counted on the workers and the
+    weights come back as a Dask array); see the user guide, "Labels larger
+    than memory".
+
     See Also
     --------
     lds_weights : Function form.
@@ -116,10 +136,19 @@ class LDS(BaseWeighter):
     array([0.5, 1. , 2. , 2. , 2. ])
     >>> round(float(LDS(ks=3, sigma=1).fit_transform(y).mean()), 12)
     1.0
+
+    Chunk by chunk, with the bins fixed up front:
+
+    >>> lds = LDS(bins=4, bin_range=(1, 5), kernel=None, reweight="inverse")
+    >>> lds.partial_fit(y[:5]).partial_fit(y[5:]).bin_counts_
+    array([4., 2., 1., 1.])
+    >>> np.array_equal(lds.transform(y), lds.fit_transform(y))
+    True
     """
 
     _parameter_constraints = {
         "bins": BINS,
+        "bin_range": [tuple, list, None],
         **WINDOW,
         "reweight": [StrOptions({"sqrt_inv", "inverse"})],
         "count_clip": [tuple, list, None],
@@ -129,6 +158,7 @@ class LDS(BaseWeighter):
         self,
         *,
         bins="auto",
+        bin_range=None,
         kernel="gaussian",
         ks=5,
         sigma=2.0,
@@ -136,34 +166,174 @@ class LDS(BaseWeighter):
         count_clip=None,
     ):
         self.bins = bins
+        self.bin_range = bin_range
         self.kernel = kernel
         self.ks = ks
         self.sigma = sigma
         self.reweight = reweight
         self.count_clip = count_clip
 
-    def _fit(self, y, sample_weight):
+    def _validate_fit_input(self, y, sample_weight):
+        # Without weights no array of ones is made: the counts come from an
+        # unweighted bincount (a full pass less, and 8 bytes per label less).
+        if sample_weight is None:
+            return check_labels(y), None
+        return super()._validate_fit_input(y, sample_weight)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, y, sample_weight=None):
+        """Fit on ``y`` and return the weights of ``y``.
+
+        Parameters
+        ----------
+        y : array-like or Dask array of shape (n_samples,)
+            Training labels. For a Dask array the bins are counted on the
+            workers and the weights come back as a Dask array.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; a label with weight 2 counts as if it
+            appeared twice.
+
+        Returns
+        -------
+        weights : ndarray or Dask array of shape (n_samples,)
+            Positive float64 weights with (``sample_weight``-weighted) mean 1.
+        """
+        if is_dask_array(y):
+            self._fit_dask(y, sample_weight)
+            return self.transform(y)
+        return self._fit(*self._validate_fit_input(y, sample_weight))
+
+    def transform(self, y):
+        """Weights of labels ``y``.
+
+        Parameters
+        ----------
+        y : array-like or Dask array of shape (n_samples,)
+            Labels; labels outside the fitted bins take the edge bins'
+            weights.
+
+        Returns
+        -------
+        weights : ndarray or Dask array of shape (n_samples,)
+            Positive weights on the scale fixed at fit time; a Dask array
+            (computed lazily, block by block) for Dask labels.
+        """
+        if is_dask_array(y):
+            check_is_fitted(self)
+            return check_dask_labels(y).map_blocks(self._transform_block, dtype=np.float64)
+        return super().transform(y)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, y, sample_weight=None):
+        """Add a chunk of training labels to the counts.
+
+        For labels that do not fit in memory at once: the bins must be fixed
+        before the first chunk (``bins`` as explicit edges, or a number of
+        bins with ``bin_range``), and the chunks' counts add up. Fitting
+        chunk by chunk gives the weights of one ``fit`` on all the labels:
+        exactly for unweighted (and integer-weighted) labels, and up to the
+        rounding of the weights' sums otherwise. The weights are ready after
+        every chunk; ``transform`` gives them.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            A chunk of training labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the chunk's labels.
+
+        Returns
+        -------
+        self : object
+            The weighter, fitted on all the chunks so far.
+        """
+        first = not hasattr(self, "bin_counts_")
+        if first:
+            edges = fixed_edges(self.bins, self.bin_range)
+            if edges is None:
+                raise ValueError(
+                    "partial_fit needs bins fixed before the first chunk: give bins as "
+                    "explicit edges, or as an int with bin_range=(low, high); got "
+                    f"bins={self.bins!r} and bin_range={self.bin_range!r}."
+                )
+            self._check_settings()
+        else:
+            edges = self.bin_edges_
+        y, sample_weight = self._validate_fit_input(y, sample_weight)
+        support = y if sample_weight is None else y[sample_weight > 0]
+        # the edges are fixed by now whatever bins said: judge the labels against them
+        warn_outside_edges(support, edges, edges)
+        counts = _bin_counts(assign_bins(y, edges), sample_weight, edges.shape[0] - 1)
+        unit = 1.0 if sample_weight is None else float(sample_weight.max(initial=0.0))
+        if not first:
+            counts += self.bin_counts_
+            unit = max(unit, self._weight_unit)
+        relative = _relative(counts, unit)
+        if relative is None:
+            raise ValueError(
+                "partial_fit cannot add up these sample weights: their per-bin sums "
+                "overflow float64 or they are subnormal. Multiply every sample_weight "
+                "by one common factor into a normal range; the LDS weights do not change."
+            )
+        self.bin_edges_ = edges
+        self.bin_counts_ = counts
+        self._weight_unit = unit
+        self._set_bin_weights(relative, unit)
+        return self
+
+    def _check_settings(self):
         check_odd_ks(self.ks)
-        count_clip = _check_count_clip(self.count_clip)
+        return _check_count_clip(self.count_clip)
+
+    def _fit(self, y, sample_weight):
+        self._check_settings()
         # Zero-weight labels are not part of the distribution: they must not
         # stretch the bin range (a weight of 0 equals removing the sample).
-        support = y if sample_weight.all() else y[sample_weight > 0]
-        edges = bin_edges(support, self.bins)
-        warn_outside_edges(support, edges, self.bins)
+        support = y if sample_weight is None or sample_weight.all() else y[sample_weight > 0]
+        edges = bin_edges(support, self.bins, bin_range=self.bin_range)
+        warn_outside_edges(support, edges, self.bins, bin_range=self.bin_range)
         idx = assign_bins(y, edges)
-        # The weights do not change when every sample weight is multiplied by
-        # the same factor: they are computed from counts in units of the
-        # largest weight, which stay finite for huge weights and exact for
-        # subnormal ones. bin_counts_ keeps the plain sums (exact for integer
-        # weights; inf where they overflow, as documented).
         n_bins = edges.size - 1
-        unit = float(sample_weight.max())
-        with np.errstate(over="ignore"):
-            counts = np.bincount(idx, weights=sample_weight, minlength=n_bins)
-        relative = counts if unit == 1.0 else np.bincount(
-            idx, weights=sample_weight / unit, minlength=n_bins)
+        counts = _bin_counts(idx, sample_weight, n_bins)
+        unit = 1.0 if sample_weight is None else float(sample_weight.max())
+        relative = _relative(counts, unit)
+        if relative is None:
+            # Weights so large that their sums overflow, or subnormal: count
+            # in units of the largest weight, which stays finite and exact.
+            relative = np.bincount(idx, weights=sample_weight / unit, minlength=n_bins)
         warn_if_crowded(relative, self.bins, support)
+        self.bin_edges_ = edges
+        self.bin_counts_ = counts
+        self._weight_unit = unit
+        self._set_bin_weights(relative, unit)
+        return self.bin_weights_[idx]
 
+    def _fit_dask(self, y, sample_weight):
+        self._check_settings()
+        edges, counts, unit, support = dask_bin_counts(y, sample_weight, self.bins,
+                                                       bin_range=self.bin_range)
+        relative = _relative(counts, unit)
+        if relative is None:
+            raise ValueError(
+                "These sample weights' per-bin sums overflow float64 or they are "
+                "subnormal; multiply every sample_weight by one common factor into a "
+                "normal range (the LDS weights do not change)."
+            )
+        warn_if_crowded(relative, self.bins, support)
+        self.bin_edges_ = edges
+        self.bin_counts_ = counts
+        self._weight_unit = unit
+        self._set_bin_weights(relative, unit)
+        return self
+
+    def _set_bin_weights(self, relative, unit):
+        """Per-bin weights from counts in units of the largest sample weight.
+
+        The weights do not change when every sample weight is multiplied by
+        the same factor: counted in units of the largest weight, the counts
+        stay finite for huge weights and exact for subnormal ones.
+        """
+        count_clip = _check_count_clip(self.count_clip)
         values = relative
         if count_clip is not None:
             # the bounds are in samples: clip the counts, in units of the
@@ -185,21 +355,39 @@ class LDS(BaseWeighter):
         raw[~occupied] = raw[occupied].max()
         # Mean 1 over the fitted samples, computed per bin: sum_b c_b w_b / sum_b c_b.
         raw *= relative.sum() / np.dot(relative, raw)
-
-        self.bin_edges_ = edges
-        self.bin_counts_ = counts
         self.effective_density_ = smoothed / smoothed.sum()
         self.bin_weights_ = raw
-        return raw[idx]
 
     def _transform(self, y):
         return self.bin_weights_[assign_bins(y, self.bin_edges_)]
+
+    def _transform_block(self, block):
+        # run on a Dask worker: the block's labels are checked there
+        return self._transform(check_labels(block))
+
+
+def _bin_counts(idx, sample_weight, n_bins):
+    """Plain (weighted) count per bin; inf where huge weights sum past float64."""
+    if sample_weight is None:
+        return np.bincount(idx, minlength=n_bins).astype(np.float64)
+    with np.errstate(over="ignore"):
+        return np.bincount(idx, weights=sample_weight, minlength=n_bins)
+
+
+def _relative(counts, unit):
+    """Counts in units of the largest weight; None where they cannot be formed."""
+    if unit == 1.0:
+        return counts if np.isfinite(counts).all() else None
+    if not (unit >= np.finfo(np.float64).tiny and np.isfinite(counts).all()):
+        return None
+    return counts / unit
 
 
 def lds_weights(
     y,
     *,
     bins="auto",
+    bin_range=None,
     kernel="gaussian",
     ks=5,
     sigma=2.0,
@@ -218,6 +406,8 @@ def lds_weights(
         Training labels.
     bins : {'auto', 'log'}, int or array-like, default='auto'
         Binning of the labels.
+    bin_range : tuple of (float, float) or None, default=None
+        Span of an int ``bins`` instead of the labels' range.
     kernel : {'gaussian', 'triang', 'laplace'} or None, default='gaussian'
         Smoothing kernel, None for none.
     ks : int, default=5
@@ -244,6 +434,7 @@ def lds_weights(
     """
     return LDS(
         bins=bins,
+        bin_range=bin_range,
         kernel=kernel,
         ks=ks,
         sigma=sigma,

@@ -1,6 +1,6 @@
 """The training label distribution and the many/medium/few-shot partition."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -14,7 +14,7 @@ __all__ = ["REGIONS", "LabelDistribution", "check_thresholds", "shot_regions",
 REGIONS = ("many", "medium", "few")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class LabelDistribution:
     """The training labels an estimator saw, as distinct values and counts.
 
@@ -23,11 +23,16 @@ class LabelDistribution:
     the training labels of that very fit (in cross-validation, the training
     fold's), whatever binning the metric later asks for.
 
+    Training labels too many for memory are added chunk by chunk with
+    :meth:`partial_fit`, starting from an empty ``LabelDistribution()``; the
+    result equals :meth:`from_labels` on all of them. It holds one value and
+    one count per *distinct* label (16 bytes each), however many samples.
+
     Parameters
     ----------
-    values : ndarray of shape (n_values,)
+    values : ndarray of shape (n_values,), default=empty
         Sorted distinct training labels.
-    counts : ndarray of shape (n_values,)
+    counts : ndarray of shape (n_values,), default=empty
         Number of training samples with each label.
 
     Examples
@@ -38,10 +43,13 @@ class LabelDistribution:
     (array([1., 3.]), array([1, 3]))
     >>> dist.n_samples
     4
+    >>> chunked = LabelDistribution().partial_fit([3, 1]).partial_fit([3, 3])
+    >>> chunked.values, chunked.counts
+    (array([1., 3.]), array([1, 3]))
     """
 
-    values: np.ndarray
-    counts: np.ndarray
+    values: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float64))
+    counts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
 
     @classmethod
     def from_labels(cls, y, sample_weight=None):
@@ -65,6 +73,33 @@ class LabelDistribution:
             y = y[_check_sample_weight(sample_weight, y) > 0]
         values, counts = np.unique(y, return_counts=True)
         return cls(values=values, counts=counts)
+
+    def partial_fit(self, y, sample_weight=None):
+        """Add a chunk of training labels to the distribution, in place.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            A chunk of training labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the fit; labels with weight 0 are left out, as in
+            :meth:`from_labels`.
+
+        Returns
+        -------
+        self : LabelDistribution
+            The distribution of all the chunks so far.
+        """
+        chunk = self.from_labels(y, sample_weight)
+        if self.values.size == 0:
+            self.values, self.counts = chunk.values, chunk.counts
+            return self
+        values, inverse = np.unique(np.concatenate([self.values, chunk.values]),
+                                    return_inverse=True)
+        counts = np.zeros(values.shape[0], dtype=np.intp)
+        np.add.at(counts, inverse, np.concatenate([self.counts, chunk.counts]))
+        self.values, self.counts = values, counts
+        return self
 
     @property
     def n_samples(self):
