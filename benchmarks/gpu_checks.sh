@@ -29,12 +29,17 @@
 #    cuda_tests.txt (pytest -m cuda), workflow_tests.txt, fds_cuda.md and
 #    throughput_cuda.md
 #    (markdown tables with the command and the card). Put the tables in
-#    docs/deep.md with the card named.
+#    docs/deep.md with the card named. When a step fails, failed.txt names
+#    it and the script exits 1 (rc in the run call's reply).
 #
 # On your own GPU machine, with skdir[deep] installed: `make gpu-checks` or
 # `PYTHON=.venv/bin/python OUT=results/gpu bash benchmarks/gpu_checks.sh`.
 
-set -u
+# pipefail: a failing pytest piped through tee fails the step (tee alone
+# would succeed); every step still runs, and the script exits non-zero
+# naming the steps that failed.
+set -u -o pipefail
+failed=()
 PY=${PYTHON:-python3}
 OUT=${OUT:-results/gpu}
 mkdir -p "$OUT"
@@ -56,15 +61,24 @@ cat "$OUT/env.txt"
 
 echo "== pytest -m cuda"
 timeout 150 "$PY" -m pytest -m cuda -q -p no:cacheprovider -rs \
-    tests/test_estimators.py tests/test_fds.py 2>&1 | tee "$OUT/cuda_tests.txt"
+    tests/test_estimators.py tests/test_fds.py 2>&1 | tee "$OUT/cuda_tests.txt" \
+    || failed+=("pytest -m cuda")
 
 echo "== workflow tests and recipes on CUDA (device='auto')"
 timeout 120 "$PY" -m pytest -q -p no:cacheprovider -rs tests/test_deep_workflows.py \
-    tests/test_docs_recipes.py 2>&1 | tee "$OUT/workflow_tests.txt"
+    tests/test_docs_recipes.py 2>&1 | tee "$OUT/workflow_tests.txt" \
+    || failed+=("workflow tests")
 
 echo "== FDS step time"
-timeout 120 "$PY" benchmarks/bench_fds.py --device cuda --resnet --out "$OUT/fds_cuda.md"
+timeout 120 "$PY" benchmarks/bench_fds.py --device cuda --resnet --out "$OUT/fds_cuda.md" \
+    || failed+=("FDS step time")
 
 echo "== DeepRegressor throughput"
 timeout 150 "$PY" benchmarks/bench_deep_throughput.py --device cuda --epochs 2 --repeats 2 \
-    --out "$OUT/throughput_cuda.md"
+    --out "$OUT/throughput_cuda.md" || failed+=("throughput")
+
+if ((${#failed[@]})); then
+    printf 'FAILED: %s\n' "${failed[@]}" | tee "$OUT/failed.txt"
+    exit 1
+fi
+echo "all GPU checks passed"

@@ -95,9 +95,11 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, ComponentsMixin, Tra
         ``fds__*`` parameters (see ``**kwargs``).
     standardize_target : bool, default=True
         Train on ``(y - mean) / std`` of the training labels and predict in
-        label units. FDS bins, ``fds__bins`` edges and the Balanced MSE
-        noise scale (``criterion__init_noise_sigma``) stay in label units;
-        the losses and the regularisers see trained units.
+        label units. FDS bins, ``fds__bins`` edges, the Balanced MSE noise
+        scale (``criterion__init_noise_sigma``) and the Dist Loss bins
+        (``criterion__bins``, ``criterion_.bin_edges_``) stay in label
+        units; the losses' inputs and targets and the regularisers see
+        trained units.
     regularizers : list of skdir.regularizers.Regularizer or None, default=None
         Terms computed per training batch from the extractor's features, the
         labels and the predictions (trained units) and the sample weights,
@@ -177,7 +179,9 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, ComponentsMixin, Tra
     regularizers_ : torch.nn.ModuleList
         The regularisers in use (empty without).
     label_distribution_ : LabelDistribution
-        The training labels, for :func:`skdir.metrics.make_shot_scorer`.
+        The training labels, for :func:`skdir.metrics.make_shot_scorer`:
+        those of the fit that built the network (after a data-free
+        :meth:`initialize`, those of the first ``partial_fit``).
     fds_bin_edges_ : ndarray of shape (n_bins + 1,)
         FDS bin edges, in label units (when ``fds=True``).
     target_mean_, target_std_ : float
@@ -339,8 +343,11 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, ComponentsMixin, Tra
         needs no data when the network's size is known: the default MLP
         with ``module__in_features`` given, or a ``module`` exposing an int
         ``out_features``; with ``fds=True``, ``fds__bins`` must be explicit
-        edges. Then ``load_params`` restores a saved model, FDS statistics
-        and target standardisation included.
+        edges. Then ``load_params`` restores a saved model, FDS statistics,
+        target standardisation and RRT's freeze included. Without
+        ``load_params``, the first ``partial_fit`` (or warm-start ``fit``)
+        learns the target standardisation and the loss's label state from
+        its data, as ``fit`` does.
 
         Returns
         -------
@@ -398,8 +405,10 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, ComponentsMixin, Tra
         """Train for ``max_epochs`` more epochs without re-initialising.
 
         The first call initialises the network (and fixes the FDS bins and
-        the target standardisation) from its data. Parameters as in
-        :meth:`fit`; ``classes`` is ignored.
+        the target standardisation) from its data; after a data-free
+        :meth:`initialize`, it fixes the target standardisation (unless
+        ``load_params`` loaded one) and ``label_distribution_``. Parameters
+        as in :meth:`fit`; ``classes`` is ignored.
 
         Returns
         -------

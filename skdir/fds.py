@@ -444,13 +444,14 @@ class FDS(nn.Module):
         self._acc = None
 
     def get_extra_state(self):
-        """Epoch counters, saved in ``state_dict`` next to the buffers."""
-        return {"epoch": self.epoch, "n_updates": self.n_updates}
+        """Epoch counters and ``frozen``, saved in ``state_dict`` next to the buffers."""
+        return {"epoch": self.epoch, "n_updates": self.n_updates, "frozen": self.frozen}
 
     def set_extra_state(self, state):
-        """Restore the epoch counters of :meth:`get_extra_state`."""
+        """Restore the state of :meth:`get_extra_state` (unfrozen if not saved)."""
         self.epoch = int(state["epoch"])
         self.n_updates = int(state["n_updates"])
+        self.frozen = bool(state.get("frozen", False))
 
     def extra_repr(self):
         return (f"n_features={self.n_features}, n_bins={self.n_bins}, kernel={self.kernel!r}, "

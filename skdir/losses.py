@@ -203,9 +203,11 @@ class BalancedMSELoss(WeightedLoss):
     ----------
     noise_sigma : torch.nn.Parameter
         The learnt noise scale, in the units the network is trained on.
-    label_scale, label_noise_sigma : float
-        The ``scale`` of the last :meth:`fit_labels` (1.0 before any), and
-        the learnt noise scale in label units, ``noise_sigma * label_scale``.
+    label_scale : Tensor of shape ()
+        A float64 buffer (saved and loaded with the loss's state): the
+        ``scale`` of the last :meth:`fit_labels` (1.0 before any).
+    label_noise_sigma : float
+        The learnt noise scale in label units, ``noise_sigma * label_scale``.
 
     References
     ----------
@@ -278,7 +280,7 @@ class DistLoss(WeightedLoss):
         Multiplier of the distribution term (>= 0).
     bins : {'auto', 'log'}, int or array-like, default='auto'
         Binning of the labels, as in :class:`~skdir.reweight.LDS`, in label
-        units (``y * scale + shift`` of :meth:`fit_labels`).
+        units (those of the ``y`` given to :meth:`fit_labels`).
     kernel : {'gaussian', 'triang', 'laplace'} or None, default='gaussian'
         Smoothing kernel of the histogram; None for none.
     ks : int, default=5
@@ -290,7 +292,9 @@ class DistLoss(WeightedLoss):
     ----------
     bin_edges_, cdf_ : ndarray of shape (n_bins + 1,) or None
         Bin edges (label units) and the cumulative distribution there (None
-        until fitted).
+        until fitted). They are the loss's extra state: ``state_dict`` holds
+        them (as float64 tensors, with ``scale`` and ``shift``), so that
+        ``DeepRegressor.load_params(f_criterion=...)`` restores them.
 
     References
     ----------
@@ -321,15 +325,17 @@ class DistLoss(WeightedLoss):
         self.base, self.dist_weight, self.bins = base, float(dist_weight), bins
         self.kernel, self.ks, self.sigma = kernel, ks, sigma
         self.bin_edges_, self.cdf_, self._pseudo = None, None, {}
+        self._units = (0.0, 1.0)
 
     def fit_labels(self, y, scale=1.0, shift=0.0):
-        """Estimate the distribution of the labels ``y * scale + shift``.
+        """Estimate the distribution of the labels ``y`` (label units).
 
-        The pseudo-labels are then given in the units of ``y``.
+        The bins are formed on ``y`` as given, so that integer labels keep
+        one bin per integer under ``bins='auto'``; the pseudo-labels are
+        given in the units the network trains on, ``(q - shift) / scale``.
         """
         y = check_labels(y.detach().cpu().double().numpy() if torch.is_tensor(y) else y, name="y")
-        self._units = (float(shift), float(scale))
-        y = y * scale + shift
+        self._units = (float(shift), _check_positive("scale", scale))
         check_not_constant(y, purpose="to estimate the label distribution")
         lds = LDS(bins=self.bins, kernel=self.kernel, ks=self.ks, sigma=self.sigma,
                   reweight="inverse").fit(y)  # effective_density_: smoothed counts, sum 1
@@ -341,6 +347,25 @@ class DistLoss(WeightedLoss):
         self.cdf_[-1] = 1.0  # exactly, so that every level below 1 falls in a bin
         self.bin_edges_, self._pseudo = edges, {}
         return self
+
+    def get_extra_state(self):
+        """The fitted distribution, saved in ``state_dict``: float64 tensors
+        and floats, which :func:`torch.load` reads with ``weights_only=True``."""
+        if self.cdf_ is None:
+            return {}
+        shift, scale = self._units
+        return {"bin_edges": torch.tensor(self.bin_edges_), "cdf": torch.tensor(self.cdf_),
+                "shift": shift, "scale": scale}
+
+    def set_extra_state(self, state):
+        """Restore the distribution of :meth:`get_extra_state`."""
+        if not state:
+            self.bin_edges_, self.cdf_, self._units = None, None, (0.0, 1.0)
+        else:
+            self.bin_edges_ = state["bin_edges"].detach().cpu().double().numpy()
+            self.cdf_ = state["cdf"].detach().cpu().double().numpy()
+            self._units = (float(state["shift"]), float(state["scale"]))
+        self._pseudo = {}
 
     def pseudo_labels(self, batch_size, device="cpu", dtype=torch.float64):
         """The quantiles at ``(k + 0.5) / batch_size``, ``k = 0 .. batch_size-1``."""

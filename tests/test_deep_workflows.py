@@ -5,6 +5,7 @@ import inspect
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -161,17 +162,27 @@ class Extractor(nn.Module):
         return self.body(X)
 
 
+FDS_STATE = ("running_mean", "running_var", "smoothed_mean", "smoothed_var", "count",
+             "calibration")
+
 NEW_PROCESS = """
 import sys, numpy as np
 sys.path.insert(0, {tests!r})
-from test_deep_workflows import Extractor
+from test_deep_workflows import Extractor, FDS_STATE
 from skdir.estimators import DeepRegressor
 X = np.load({x!r})
 net = DeepRegressor({module}, fds=True, fds__bins=np.load({edges!r}), verbose=0, {extra})
 net.initialize()
 net.load_params(f_params={params!r})
-np.save({out!r}, net.predict(X))
+fds = net.module_.fds
+np.savez({out!r}, predict=net.predict(X), scaling=[net.target_mean_, net.target_std_],
+         counters=[fds.epoch, fds.n_updates],
+         **{{name: getattr(fds, name).cpu().numpy() for name in FDS_STATE}})
 """
+
+
+def _run_script(script):
+    subprocess.run([sys.executable, "-c", textwrap.dedent(script)], check=True)
 
 
 @pytest.mark.parametrize("module, extra", [("None", "module__in_features=4, hidden_sizes=(16,)"),
@@ -182,16 +193,64 @@ def test_initialize_then_load_params_in_a_new_process(data, tmp_path, module, ex
     edges = np.linspace(y.min(), y.max() + 1, 12)
     kw = dict(FAST, hidden_sizes=(16,)) if module == "None" else dict(FAST, module=Extractor)
     net = DeepRegressor(**{**kw, "max_epochs": 4}, fds=True, fds__bins=edges).fit(X, y)
-    assert net.module_.fds.calibrating
+    fds = net.module_.fds
+    assert fds.calibrating and fds.n_updates > 0
     net.save_params(f_params=tmp_path / "params.pt")
     for name, value in [("x", X), ("edges", edges)]:
         np.save(tmp_path / f"{name}.npy", value)
-    script = NEW_PROCESS.format(
-        tests=str(__import__("pathlib").Path(__file__).parent), x=str(tmp_path / "x.npy"),
+    _run_script(NEW_PROCESS.format(
+        tests=str(Path(__file__).parent), x=str(tmp_path / "x.npy"),
         edges=str(tmp_path / "edges.npy"), params=str(tmp_path / "params.pt"),
-        out=str(tmp_path / "out.npy"), module=module, extra=extra)
-    subprocess.run([sys.executable, "-c", textwrap.dedent(script)], check=True)
-    np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), net.predict(X))
+        out=str(tmp_path / "out.npz"), module=module, extra=extra))
+    out = np.load(tmp_path / "out.npz")
+    np.testing.assert_array_equal(out["predict"], net.predict(X))
+    # FDS is the identity at predict: its statistics are compared themselves
+    for name in FDS_STATE:
+        np.testing.assert_array_equal(out[name], getattr(fds, name).cpu().numpy(), err_msg=name)
+    assert out["counters"].tolist() == [fds.epoch, fds.n_updates]
+    assert out["scaling"].tolist() == [net.target_mean_, net.target_std_]
+
+
+DIST_PROCESS = """
+import numpy as np
+from skdir.estimators import DeepRegressor
+data = np.load({data!r})
+X, y = data["X"], data["y"]
+low = y < 20  # labels of a narrower range than those of the saved fit
+kw = dict(loss="dist", module__in_features=4, hidden_sizes=(16,), max_epochs=1, verbose=0,
+          random_state=0)
+full = DeepRegressor(**kw).initialize()
+full.load_params(f_params={params!r}, f_criterion={criterion!r})
+loaded = full.criterion_.bin_edges_.copy(), full.criterion_.cdf_.copy()
+full.partial_fit(X[low], y[low])
+alone = DeepRegressor(**kw).initialize()
+alone.load_params(f_params={params!r})
+alone.partial_fit(X[low], y[low])  # the loss learns the labels of this call
+np.savez({out!r}, edges=loaded[0], cdf=loaded[1], edges_after=full.criterion_.bin_edges_,
+         losses=[full.history[-1, "train_loss"], alone.history[-1, "train_loss"]],
+         scaling=[alone.target_mean_, alone.target_std_],
+         alone_edges=alone.criterion_.bin_edges_)
+"""
+
+
+def test_dist_loss_state_is_loaded_in_a_new_process(data, tmp_path):
+    X, y = data
+    net = DeepRegressor(**FAST, loss="dist").fit(X, y)
+    dist = net.criterion_
+    net.save_params(f_params=tmp_path / "params.pt", f_criterion=tmp_path / "criterion.pt")
+    np.savez(tmp_path / "data.npz", X=X, y=y)
+    _run_script(DIST_PROCESS.format(
+        data=str(tmp_path / "data.npz"), params=str(tmp_path / "params.pt"),
+        criterion=str(tmp_path / "criterion.pt"), out=str(tmp_path / "out.npz")))
+    out = np.load(tmp_path / "out.npz")
+    np.testing.assert_array_equal(out["edges"], dist.bin_edges_)
+    np.testing.assert_array_equal(out["cdf"], dist.cdf_)
+    # partial_fit keeps the loaded distribution: not that of its labels below 20
+    np.testing.assert_array_equal(out["edges_after"], dist.bin_edges_)
+    assert np.isfinite(out["losses"]).all()
+    # with f_params alone, partial_fit trains too: the loaded scaling, its own labels' bins
+    assert out["scaling"].tolist() == [net.target_mean_, net.target_std_]
+    assert out["alone_edges"][-1] < 20 < dist.bin_edges_[-1]
 
 
 def test_initialize_without_data_says_what_it_needs():
@@ -201,6 +260,52 @@ def test_initialize_without_data_says_what_it_needs():
         DeepRegressor(verbose=0, fds=True, module__in_features=3).initialize()
     with pytest.raises(ValueError, match=r"no int attribute 'out_features'"):
         DeepRegressor(nn.Linear(3, 2), verbose=0).set_params(module=nn.Sequential).initialize()
+
+
+def test_partial_fit_after_initialize_learns_the_scaling_unless_loaded(tmp_path):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3)).astype(np.float32)
+    y = 1000 + 300 * X[:, 0]
+    kw = dict(FAST, loss="dist", module__in_features=3)
+    fresh = DeepRegressor(**kw).initialize().partial_fit(X, y)
+    # as fit does: scaling, label distribution and the loss's bins from the data
+    assert fresh.target_mean_ == pytest.approx(y.mean()) and fresh.target_std_ == pytest.approx(
+        y.std())
+    assert fresh.label_distribution_.n_samples == len(y)
+    np.testing.assert_array_equal(fresh.criterion_.bin_edges_,
+                                  DeepRegressor(**kw).fit(X, y).criterion_.bin_edges_)
+    assert fresh.history[-1, "train_loss"] < 10  # standardised labels, not raw ones
+    # after load_params, the saved scaling stays, whatever the new labels
+    fresh.save_params(f_params=tmp_path / "params.pt")
+    loaded = DeepRegressor(**kw).initialize()
+    loaded.load_params(f_params=tmp_path / "params.pt")
+    loaded.partial_fit(X[:50], y[:50] + 500)
+    assert (loaded.target_mean_, loaded.target_std_) == (fresh.target_mean_, fresh.target_std_)
+    assert loaded.label_distribution_.n_samples == 50
+    assert np.isfinite(loaded.history[-1, "train_loss"])
+
+
+def test_load_params_restores_the_rrt_freeze(data, tmp_path):
+    X, y = data
+    kw = dict(FAST, fds=True, fds__bins=np.linspace(y.min(), y.max() + 1, 12),
+              module__in_features=4)
+    DeepRegressor(**kw).fit(X, y).retrain_head(X, y, max_epochs=1).save_params(
+        f_params=tmp_path / "frozen.pt")
+    net = DeepRegressor(**kw).initialize()
+    net.load_params(f_params=tmp_path / "frozen.pt")
+    module = net.module_
+    assert module.extractor_frozen and module.fds.frozen
+    assert not any(p.requires_grad for p in module.extractor.parameters())
+    before = [p.detach().clone() for p in module.extractor.parameters()]
+    n_updates = module.fds.n_updates
+    net.partial_fit(X, y)  # the head trains; the extractor and the FDS statistics do not
+    assert all(torch.equal(a, b) for a, b in zip(before, module.extractor.parameters()))
+    assert module.fds.n_updates == n_updates
+    # an unfrozen state thaws it
+    DeepRegressor(**kw).fit(X, y).save_params(f_params=tmp_path / "plain.pt")
+    net.load_params(f_params=tmp_path / "plain.pt")
+    assert not module.extractor_frozen and not module.fds.frozen
+    assert all(p.requires_grad for p in module.extractor.parameters())
 
 
 # ---------------------------------------------------------------------------
@@ -224,6 +329,22 @@ def test_without_standardisation_the_loss_sees_the_labels(data):
     X, y = data
     net = DeepRegressor(**FAST, standardize_target=False).fit(X, y)
     assert (net.target_mean_, net.target_std_) == (0.0, 1.0)
+
+
+def test_dist_loss_bins_do_not_depend_on_standardisation():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 3)).astype(np.float32)
+    y = np.arange(300) % 100.0  # integer labels 0..99: one bin per integer
+    edges, pseudo = {}, {}
+    for standardize in (False, True):
+        net = DeepRegressor(**{**FAST, "max_epochs": 0}, loss="dist",
+                            standardize_target=standardize).fit(X, y)
+        edges[standardize] = net.criterion_.bin_edges_
+        pseudo[standardize] = (net.criterion_.pseudo_labels(64).numpy() * net.target_std_
+                               + net.target_mean_)
+    np.testing.assert_array_equal(edges[True], edges[False])
+    assert len(edges[True]) == 101 and edges[True][0] == -0.5
+    np.testing.assert_allclose(pseudo[True], pseudo[False], rtol=1e-12)
 
 
 def test_balanced_mse_noise_scale_in_label_units(data):
@@ -274,12 +395,10 @@ class Recorder(nn.Module):
         return self.weight * features.pow(2).mean()
 
 
-def test_no_regulariser_leaves_the_step_unchanged(data):
+def test_a_zero_regulariser_leaves_the_step_unchanged(data):
     X, y = data
     plain = DeepRegressor(**FAST).fit(X, y).predict(X)
-    np.testing.assert_array_equal(DeepRegressor(**FAST, regularizers=[]).fit(X, y).predict(X),
-                                  plain)
-    # a zero term changes nothing either
+    # the same seed: a zero term (through the features path) changes nothing
     np.testing.assert_array_equal(
         DeepRegressor(**FAST, regularizers=[Recorder(0.0)]).fit(X, y).predict(X), plain)
     assert not np.array_equal(
@@ -299,19 +418,28 @@ def test_regularisers_see_features_labels_and_weights(data):
     assert net.regularizers == [net.regularizers[0]] and not net.regularizers[0].calls
 
 
-def test_conr_gradients_reach_the_extractor(data):
+def _step_gradients(net, batch):
+    """Extractor and head gradients of one real training step on ``batch``."""
+    net.module_.zero_grad(set_to_none=True)
+    net.train_step_single(batch)
+    return [[p.grad.detach().clone() for p in part.parameters()]
+            for part in (net.module_.extractor, net.module_.head)]
+
+
+def test_conr_gradients_reach_the_extractor_through_the_training_step(data):
     X, y = data
-    net = DeepRegressor(**{**FAST, "max_epochs": 1}, regularizers=[ConR(weight=1.0)]).fit(X, y)
-    module = net.module_
-    module.zero_grad()
-    device = module.head.weight.device
-    xb = torch.as_tensor(X[:64], device=device)
-    yb = torch.as_tensor(((y[:64] - y.mean()) / y.std()).astype(np.float32), device=device)
-    pred, features = module(xb, return_features=True)
-    net.regularizers_[0](features, yb, pred.detach()).backward()
-    grads = [p.grad for p in module.extractor.parameters()]
-    assert all(g is not None for g in grads) and any(g.abs().sum() > 0 for g in grads)
-    assert module.head.weight.grad is None
+    batch = ({"X": torch.as_tensor(X[:64])}, torch.as_tensor(y[:64]))  # label units
+    nets = {name: DeepRegressor(**{**FAST, "max_epochs": 0}, regularizers=regs).fit(X, y)
+            for name, regs in [("none", None), ("conr", [ConR(weight=1.0)]),
+                               ("zero", [ConR(weight=0.0)])]}
+    first = [next(net.module_.parameters()) for net in nets.values()]
+    assert all(torch.equal(first[0], p) for p in first)  # the same seed: the same start
+    grads = {name: _step_gradients(net, batch) for name, net in nets.items()}
+    (plain_x, plain_h), (conr_x, conr_h), (zero_x, zero_h) = grads.values()
+    assert not all(torch.equal(a, b) for a, b in zip(plain_x, conr_x))
+    # ConR acts on the features: the head's gradient is the loss's alone
+    assert all(torch.equal(a, b) for a, b in zip(plain_h, conr_h))
+    assert all(torch.equal(a, b) for a, b in zip(plain_x + plain_h, zero_x + zero_h))
 
 
 def test_regularizers_must_be_modules(data):

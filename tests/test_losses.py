@@ -133,6 +133,8 @@ def test_negative_weights_are_refused_unless_the_caller_checked_them():
         (lambda: DistLoss().fit_labels(torch.tensor([0.0, float("nan")])), "NaN"),
         (lambda: DistLoss(bins=[0.0, 1.0]).fit_labels(torch.arange(3.0)),
          "bins given as edges must be"),
+        (lambda: DistLoss().fit_labels(torch.arange(3.0), scale=-1.0),
+         r"scale must be a float > 0; got -1.0"),
     ],
 )
 def test_bad_parameters(factory, match):
@@ -158,7 +160,7 @@ def test_balanced_mse_noise_scale_is_given_in_label_units():
     loss = BalancedMSELoss(init_noise_sigma=2.0)
     param = loss.noise_sigma
     assert loss.label_noise_sigma == 2.0  # standalone: scale 1
-    assert loss.fit_labels(torch.as_tensor(TARGET / 4.0), scale=4.0) is loss
+    assert loss.fit_labels(torch.as_tensor(TARGET), scale=4.0) is loss  # y in label units
     assert loss.noise_sigma is param  # changed in place: an optimizer holding it keeps it
     assert isinstance(loss.noise_sigma, torch.nn.Parameter) and param.requires_grad
     assert loss.noise_sigma.item() == 0.5 and loss.label_scale == 4.0
@@ -168,7 +170,7 @@ def test_balanced_mse_noise_scale_is_given_in_label_units():
     assert loss.label_noise_sigma == 3.0
     # on labels / 4, the loss equals the label-unit loss / 16
     pred, target = torch.as_tensor(PRED), torch.as_tensor(TARGET)
-    loss.fit_labels(target / 4.0, scale=4.0)
+    loss.fit_labels(target, scale=4.0)
     assert float(loss(pred / 4.0, target / 4.0).detach()) == pytest.approx(
         _bmc(PRED, TARGET, 2.0).mean() / 16, rel=1e-6)
 
@@ -248,3 +250,31 @@ def test_dist_loss_pseudo_labels():
     assert centred.bin_edges_[0] == -0.5 and centred.cdf_[0] == 0 and centred.cdf_[-1] == 1
     assert float(DistLoss(kernel=None).fit_labels(y).pseudo_labels(1000).mean()) \
         == pytest.approx(y.mean(), abs=1e-3)
+
+
+def test_dist_loss_bins_the_labels_as_given_and_scales_the_pseudo_labels():
+    # fit_labels gets label units: integer labels keep one bin per integer
+    # whatever the scaling, and only the pseudo-labels move to trained units
+    y = torch.as_tensor(np.random.RandomState(1).randint(0, 10, size=500).astype(float))
+    plain = DistLoss().fit_labels(y)
+    scaled = DistLoss().fit_labels(y, scale=2.5, shift=4.0)
+    np.testing.assert_array_equal(scaled.bin_edges_, plain.bin_edges_)
+    np.testing.assert_array_equal(scaled.cdf_, plain.cdf_)
+    assert scaled.bin_edges_[0] == -0.5 and len(scaled.bin_edges_) == 11
+    np.testing.assert_allclose(scaled.pseudo_labels(64).numpy(),
+                               (plain.pseudo_labels(64).numpy() - 4.0) / 2.5, rtol=1e-12)
+
+
+def test_dist_loss_state_dict_holds_the_fitted_distribution(tmp_path):
+    loss = DistLoss().fit_labels(torch.as_tensor(Y_TRAIN), scale=2.0, shift=1.0)
+    torch.save(loss.state_dict(), tmp_path / "loss.pt")
+    restored = DistLoss()
+    # tensors and floats only: torch.load's safe mode reads them
+    restored.load_state_dict(torch.load(tmp_path / "loss.pt", weights_only=True))
+    np.testing.assert_array_equal(restored.bin_edges_, loss.bin_edges_)
+    np.testing.assert_array_equal(restored.cdf_, loss.cdf_)
+    assert torch.equal(restored.pseudo_labels(32), loss.pseudo_labels(32))  # units too
+    restored.load_state_dict(DistLoss().state_dict())  # an unfitted state: unfitted again
+    assert restored.bin_edges_ is None
+    with pytest.raises(NotFittedError, match="DistLoss needs fit_labels"):
+        restored.pseudo_labels(4)

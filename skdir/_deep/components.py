@@ -5,7 +5,8 @@ A mixin for :class:`skdir.estimators.DeepRegressor`: skorch's
 path leaves ``_init_info_`` (a probe of the inputs, the mean label, the
 target standardisation, the trained labels); without it, as in
 ``initialize(); load_params(...)`` in a new process, the sizes must be
-known from the parameters.
+known from the parameters, and what fit learns from the labels is learnt
+from the first labels seen after (``_fit_first_labels``).
 """
 
 import copy
@@ -15,6 +16,7 @@ import torch
 from torch import nn
 
 from ..losses import LOSSES, PerSampleLoss, WeightedLoss
+from .inputs import _label_mean
 from .mlp import MLP
 from .net import DIRNet, feature_width
 
@@ -75,26 +77,53 @@ class ComponentsMixin:
                 net.head.bias.fill_(info["y_mean"])  # start from the mean label
                 net.target_mean.fill_(mean)
                 net.target_std.fill_(std)
+                net.target_fitted.fill_(True)
         elif old is not None:
             # rebuilt by skorch's set_params after a fit: the same scaling
             old = self._dirnet()
-            net.target_mean.copy_(old.target_mean)
-            net.target_std.copy_(old.target_std)
+            for name in ("target_mean", "target_std", "target_fitted"):
+                getattr(net, name).copy_(getattr(old, name))
         self.module_ = net
         return self
 
     def _fit_loss_labels(self, criterion):
-        """Tell the loss the training labels (trained units) and the scaling.
+        """Tell the loss the training labels (label units) and the scaling.
 
         At fit from the data; when skorch rebuilds the loss of a fitted net
         (``set_params(criterion__*=...)``), from ``label_distribution_``.
+        The labels go in label units, exactly as given (a round trip through
+        the standardised units would turn integer labels into near-integers
+        and change Dist Loss's bins); the loss converts what it needs.
         """
+        # read by _fit_first_labels: whether the loss still waits for labels
+        self._loss_labels_fitted = False
         if not hasattr(self, "label_distribution_") or not hasattr(self, "module_"):
-            return  # initialize() without data: load_params brings the state
+            return  # initialize() without data: load_params or the first fit brings them
         dist = self.label_distribution_
         mean, std = self._target_scaling()
         y = np.repeat(dist.values, np.round(dist.counts).astype(np.int64))
-        criterion.fit_labels(torch.from_numpy((y - mean) / std), scale=std, shift=mean)
+        criterion.fit_labels(torch.from_numpy(y), scale=std, shift=mean)
+        self._loss_labels_fitted = True
+
+    def _fit_first_labels(self, y, sample_weight):
+        """What fit learns from the labels, for a net built by ``initialize()``
+        without data, at the first fit or ``partial_fit`` that keeps it.
+
+        The target scaling (and the head's start at the mean label), unless
+        ``load_params`` brought a fitted one; the loss's labels, unless
+        ``load_params`` brought the loss's state (``f_criterion``). The
+        caller has set ``label_distribution_`` from ``y``.
+        """
+        net = self._dirnet()
+        if not bool(net.target_fitted):
+            mean, std = self._new_target_scaling(y, sample_weight)
+            with torch.no_grad():  # in place: the optimizer holds the head's bias
+                net.target_mean.fill_(mean)
+                net.target_std.fill_(std)
+                net.target_fitted.fill_(True)
+                net.head.bias.fill_(_label_mean((y - mean) / std, sample_weight))
+        if not getattr(self, "_loss_labels_fitted", False):
+            self._fit_loss_labels(self.criterion_)
 
     def initialize_criterion(self):
         """Build the loss named by ``loss`` (``criterion__*`` parameters) and

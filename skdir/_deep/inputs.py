@@ -161,8 +161,12 @@ class InputsMixin:
 
         With ``reset`` (a new network), also record what initialisation
         needs: the label distribution, the target's standardisation, the
-        FDS bins, a probe of the inputs and the mean label.
+        FDS bins, a probe of the inputs and the mean label. Without, on a
+        net that ``initialize()`` built without data (no
+        ``label_distribution_`` yet), learn from these first labels what
+        fit would have (see ``_fit_first_labels``).
         """
+        first = not reset and not hasattr(self, "label_distribution_")
         if is_dataset(X):
             if y is not None or sample_weight is not None:
                 raise ValueError(
@@ -188,8 +192,9 @@ class InputsMixin:
         if sample_weight is not None:
             sw = _check_sample_weight(sample_weight, y, dtype=np.float64,
                                       ensure_non_negative=True)
-        if reset:
+        if reset or first:
             self.label_distribution_ = LabelDistribution.from_labels(y, sw)
+        if reset:
             self._fit_fds_bins(y, sw)
         extras = {}
         if sw is not None:
@@ -205,6 +210,12 @@ class InputsMixin:
             mean, std = self._new_target_scaling(y, sw)
             self._init_info_ = {"probe": probe, "target": (mean, std),
                                 "y_mean": _label_mean((y - mean) / std, sw)}
+        elif first:
+            try:
+                self._fit_first_labels(y, sw)
+            except BaseException:
+                del self.label_distribution_  # the next call is the first again
+                raise
         # label units: the training step standardises them
         labels = torch.from_numpy(y.astype(np.float64))
         if Xt is None:

@@ -50,11 +50,25 @@ class WeightedLoss(nn.Module):
         """Prepare for the training labels; returns self (a no-op here).
 
         :class:`~skdir.estimators.DeepRegressor` calls it before training,
-        with ``y`` the training labels (a 1-D float tensor) in the units the
-        network is trained on, ``(label - shift) / scale`` (standardised
-        when the estimator standardises the target; ``scale=1, shift=0``
-        otherwise), so that a loss that depends on the label distribution
-        or on label units can prepare itself.
+        so that a loss that depends on the label distribution or on label
+        units can prepare itself. The network trains on ``(label - shift)
+        / scale``; the loss's ``input`` and ``target`` are in those units.
+
+        Parameters
+        ----------
+        y : Tensor of shape (n_samples,)
+            The training labels (float64), in label units, exactly as
+            given: a loss that bins them sees integer labels as integers.
+        scale : float, default=1.0
+            The target's standard deviation under ``standardize_target``,
+            else 1.0.
+        shift : float, default=0.0
+            The target's mean under ``standardize_target``, else 0.0.
+
+        Returns
+        -------
+        self : WeightedLoss
+            This loss.
         """
         return self
 

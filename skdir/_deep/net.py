@@ -25,9 +25,14 @@ class DIRNet(nn.Module):
     target_mean, target_std : Tensor of shape ()
         Buffers (float64): the network predicts ``(label - target_mean) /
         target_std``; saved and loaded with the parameters.
+    target_fitted : Tensor of shape ()
+        Buffer (bool): whether ``target_mean`` and ``target_std`` were set
+        from training labels (False after ``initialize()`` without data).
     extractor_frozen : bool
         Set by :meth:`freeze_extractor`: the extractor gets no gradient and
-        stays in evaluation mode even when the module trains.
+        stays in evaluation mode even when the module trains. Saved as the
+        bool buffer ``extractor_frozen_flag``; loading a state dict applies
+        the saved freeze.
 
     Examples
     --------
@@ -47,6 +52,12 @@ class DIRNet(nn.Module):
         self.extractor_frozen = False
         self.register_buffer("target_mean", torch.tensor(0.0, dtype=torch.float64))
         self.register_buffer("target_std", torch.tensor(1.0, dtype=torch.float64))
+        # The flags are bool buffers rather than extra state, so that
+        # save_params(use_safetensors=True), which takes tensors only, still
+        # works; the Python attribute spares a device sync in train().
+        self.register_buffer("target_fitted", torch.tensor(False))
+        self.register_buffer("extractor_frozen_flag", torch.tensor(False))
+        self.register_load_state_dict_post_hook(_apply_loaded_freeze)
 
     def forward(self, X, fds_bins=None, return_features=False, **kwargs):
         """Predictions (batch,), in trained units; with ``return_features``,
@@ -58,8 +69,10 @@ class DIRNet(nn.Module):
 
     def freeze_extractor(self, frozen=True):
         """Stop (or resume) training the extractor."""
+        frozen = bool(frozen)
         self.extractor.requires_grad_(not frozen)
         self.extractor_frozen = frozen
+        self.extractor_frozen_flag.fill_(frozen)
         if self.fds is not None:
             # frozen features: the FDS statistics stay those of training
             self.fds.frozen = frozen
@@ -71,6 +84,20 @@ class DIRNet(nn.Module):
         if self.extractor_frozen:
             self.extractor.eval()
         return self
+
+
+def _apply_loaded_freeze(module, incompatible_keys):
+    """After ``load_state_dict``: freeze (or thaw) the extractor as saved.
+
+    Only a change of the flag touches ``requires_grad``, so that the
+    parameters a user froze in their own extractor stay frozen.
+    """
+    loaded = bool(module.extractor_frozen_flag)
+    if loaded != module.extractor_frozen:
+        fds_frozen = None if module.fds is None else module.fds.frozen
+        module.freeze_extractor(loaded)
+        if fds_frozen is not None:
+            module.fds.frozen = fds_frozen  # the FDS layer's own saved state
 
 
 def _device_of(module):

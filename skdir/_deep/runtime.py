@@ -89,19 +89,34 @@ class RuntimeMixin:
 
     def save_params(self, *args, **kwargs):
         """Save parameters with :func:`torch.save` (see skorch); tensors and
-        ints only, so they load with ``weights_only=True``."""
+        plain numbers only, so they load with ``weights_only=True``.
+
+        ``f_params`` holds the network with its target scaling, FDS
+        statistics and freeze; ``f_criterion`` the loss's state (Balanced
+        MSE's learnt noise scale, Dist Loss's label distribution).
+        """
         with self._runtime():
             return super().save_params(*args, **kwargs)
 
-    def load_params(self, *args, **kwargs):
+    def load_params(self, f_params=None, f_optimizer=None, f_criterion=None, f_history=None,
+                    checkpoint=None, use_safetensors=False, **kwargs):
         """Load parameters saved by :meth:`save_params` (``weights_only=True``
         unless ``torch_load_kwargs`` says otherwise), onto this net's device.
 
         In a new process, call :meth:`initialize` first: it builds the
         network without data when its size is known (see the user guide).
+        The next ``partial_fit`` keeps the loaded target scaling; it fits
+        the loss to its own labels unless ``f_criterion`` (or a checkpoint
+        with one) brought the loss's state.
         """
         with self._runtime():
-            return super().load_params(*args, **kwargs)
+            out = super().load_params(
+                f_params=f_params, f_optimizer=f_optimizer, f_criterion=f_criterion,
+                f_history=f_history, checkpoint=checkpoint, use_safetensors=use_safetensors,
+                **kwargs)
+        if f_criterion or (checkpoint is not None and checkpoint.f_criterion is not None):
+            self._loss_labels_fitted = True  # the loaded state is the fitted one
+        return out
 
     def __getstate__(self):
         state = super().__getstate__()
