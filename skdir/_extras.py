@@ -21,6 +21,7 @@ EXTRAS = {
              "sentence_transformers"),
     "plot": ("matplotlib",),
     "parquet": ("pyarrow",),
+    "ann": ("faiss",),
 }
 
 

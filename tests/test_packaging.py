@@ -103,6 +103,11 @@ MISSING = [
                   "read_table(p)",
      "reading t.parquet needs the parquet extra (pyarrow not installed): "
      "pip install 'scikit-dir[parquet]'"),
+    (["faiss"], "import numpy as np\nfrom skdir.resample import SMOGN\n"
+                "X = np.random.RandomState(0).normal(size=(200, 8))\n"
+                "SMOGN(neighbors='hnsw').fit_resample(X, np.exp(X[:, 0]))",
+     "SMOGN(neighbors='hnsw') needs the ann extra (faiss not installed): "
+     "pip install 'scikit-dir[ann]'"),
 ]
 
 

@@ -2,13 +2,16 @@
 
 Everything here works on one bump at a time and on all its new rows at
 once; neighbours come from :class:`sklearn.neighbors.NearestNeighbors` on
-HEOM coordinates (memory O(n k)), and SMOGN's median distances from chunks
-of at most ``MEDIAN_REFERENCE_SIZE`` columns.
+HEOM coordinates (memory O(n k)), or from faiss's HNSW graph
+(:mod:`skdir._resample._ann`) when asked, and SMOGN's median distances from
+chunks of at most ``MEDIAN_REFERENCE_SIZE`` columns.
 """
 
 import numpy as np
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.neighbors import NearestNeighbors
+
+from ._ann import hnsw_kneighbors
 
 __all__ = ["MEDIAN_REFERENCE_SIZE", "check_k_neighbors", "interpolate", "kneighbors",
            "median_distances", "noise"]
@@ -32,8 +35,15 @@ def check_k_neighbors(k_neighbors, bumps, b):
         )
 
 
-def kneighbors(Z, k, n_jobs):
-    """Distances and indices of the ``k`` nearest other rows of ``Z``."""
+def kneighbors(Z, k, n_jobs, search="exact"):
+    """Distances and indices of the ``k`` nearest other rows of ``Z``.
+
+    ``search`` is ``'exact'`` (scikit-learn) or ``'hnsw'`` (approximate,
+    :func:`~skdir._resample._ann.hnsw_kneighbors`), as resolved by
+    :func:`~skdir._resample._ann.neighbor_search`.
+    """
+    if search == "hnsw":
+        return hnsw_kneighbors(Z, k, n_jobs)
     nn = NearestNeighbors(n_neighbors=k, n_jobs=n_jobs).fit(Z)
     return nn.kneighbors()
 
