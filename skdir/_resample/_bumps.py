@@ -8,12 +8,16 @@ How many samples each bump ends with is the sampling strategy.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from numbers import Real
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Bumps", "check_strategy", "find_bumps", "target_sizes"]
+__all__ = ["Bumps", "check_strategy", "find_bumps", "sorted_bumps", "target_sizes"]
+
+#: The strategies that are size multipliers, checkable without the labels.
+_FACTORS = (Real, Mapping)
 
 
 @dataclass
@@ -28,9 +32,9 @@ class Bumps:
     def n_bumps(self):
         return self.rare.shape[0]
 
-    @property
+    @cached_property
     def sizes(self):
-        return np.diff(self.starts)
+        return self.starts[1:] - self.starts[:-1]
 
     def members(self, b):
         return self.order[self.starts[b]:self.starts[b + 1]]
@@ -54,19 +58,26 @@ def find_bumps(y, relevance, threshold):
     normal sample is left to compare the rare ones with.
     """
     order = np.argsort(y, kind="stable")
-    is_rare = relevance[order] >= threshold
-    if is_rare.all():
+    return sorted_bumps(order, y[order], relevance[order], threshold)
+
+
+def sorted_bumps(order, y_sorted, relevance_sorted, threshold):
+    """:func:`find_bumps` from the labels' stable sort ``order``, the sorted
+    labels ``y[order]`` and their relevance ``relevance[order]``."""
+    is_rare = relevance_sorted >= threshold
+    cuts = (is_rare[1:] != is_rare[:-1]).nonzero()[0] + 1
+    if not cuts.shape[0] and is_rare[0]:  # no change and rare: all rare
         raise ValueError(
             f"Every label has relevance >= relevance_threshold={threshold!r} (the "
-            f"smallest relevance is {relevance.min():.3g}), so there are no normal "
+            f"smallest relevance is {relevance_sorted.min():.3g}), so there are no normal "
             "samples to compare the rare ones with. Raise relevance_threshold or "
             "pass another relevance."
         )
-    cuts = np.flatnonzero(is_rare[1:] != is_rare[:-1]) + 1
-    starts = np.concatenate([[0], cuts, [y.shape[0]]])
-    y_sorted = y[order]
-    return Bumps(order=order, starts=starts, rare=is_rare[starts[:-1]],
-                 y_min=y_sorted[starts[:-1]], y_max=y_sorted[starts[1:] - 1])
+    starts = np.empty(cuts.shape[0] + 2, dtype=np.intp)
+    starts[0], starts[1:-1], starts[-1] = 0, cuts, y_sorted.shape[0]
+    first = starts[:-1]
+    return Bumps(order=order, starts=starts, rare=is_rare[first],
+                 y_min=y_sorted[first], y_max=y_sorted[starts[1:] - 1])
 
 
 def _check_factors(f, rare, mode, what):
@@ -123,13 +134,13 @@ def check_strategy(strategy, mode):
     A sequence is checked against the bumps in :func:`target_sizes`, since
     its length depends on them.
     """
-    if isinstance(strategy, Real | Mapping):
+    if isinstance(strategy, _FACTORS):
         _kind_factors(strategy, mode)
 
 
 def _factors(strategy, bumps, mode):
     """Per-bump multipliers from a float, a dict or a sequence."""
-    if isinstance(strategy, Real | Mapping):
+    if isinstance(strategy, _FACTORS):
         rare_f, normal_f = _kind_factors(strategy, mode)
         return np.where(bumps.rare, rare_f, normal_f)
     f = np.asarray(strategy, dtype=np.float64).ravel()
@@ -161,6 +172,8 @@ def target_sizes(strategy, bumps, mode):
         Whole numbers >= 1, kept as floats so that the caller can refuse a
         total too large to hold before casting them to integers.
     """
+    if isinstance(strategy, str) and strategy != "extreme":
+        return _balance_sizes(bumps, mode)
     sizes = bumps.sizes.astype(np.float64)
     rare = bumps.rare
     n, nb = sizes.sum(), sizes.shape[0]
@@ -186,3 +199,22 @@ def target_sizes(strategy, bumps, mode):
         with np.errstate(over="ignore"):  # an infinite total is the caller's to refuse
             t = sizes * _factors(strategy, bumps, mode)
     return np.maximum(np.round(t), 1)
+
+
+def _balance_sizes(bumps, mode):
+    """:func:`target_sizes` of ``'balance'`` (and ``'auto'``), the default.
+
+    On Python numbers, there being a handful of bumps: the same IEEE double
+    arithmetic as numpy's (sums of whole numbers are exact, ``round``
+    rounds half to even as ``np.round`` does) without its per-call cost.
+    """
+    sizes = bumps.sizes.tolist()
+    if mode == "both":
+        return np.array([max(float(round(sum(sizes) / len(sizes))), 1.0)] * len(sizes))
+    grow = mode == "over"
+    # the other kind's total (whole numbers: exact), shared among the bumps
+    # the sampler changes: rare ones when it grows them, normal ones else
+    changed = [r == grow for r in bumps.rare.tolist()]
+    ref = sum(n for n, c in zip(sizes, changed, strict=True) if not c) / sum(changed)
+    return np.array([max(float(round(max(n, ref) if grow else min(n, ref))), 1.0) if c
+                     else max(float(n), 1.0) for n, c in zip(sizes, changed, strict=True)])

@@ -7,7 +7,8 @@ from sklearn.base import clone
 
 from .._lds import LDS
 from .._sklearn import HasMethods, Interval, StrOptions
-from ._base import BaseResampler, Plan, check_output_rows
+from ._base import BaseResampler, Plan
+from ._output_rows import check_output_rows
 
 __all__ = ["LDSResampler"]
 
@@ -80,7 +81,8 @@ class LDSResampler(BaseResampler):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
 
-    def _plan(self, X, y, rng):
+    def _plan(self, X, labels, rng):
+        y = labels.y
         weighter = LDS() if self.weighter is None else clone(self.weighter)
         w = np.asarray(weighter.fit_transform(y), dtype=np.float64)
         self.weighter_ = weighter

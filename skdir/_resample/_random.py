@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from ._base import _RELEVANCE, _STRATEGY, _THRESHOLD, BumpResampler, Plan, undersample
+from ._base import Plan
+from ._bump_resampler import _STRATEGY, _THRESHOLD, BumpResampler, undersample
+from ._sampler_relevance import _RELEVANCE
 
 __all__ = ["RandomOverSampler", "RandomUnderSampler"]
 
@@ -100,7 +102,7 @@ default='auto'
             members = bumps.members(b)
             extra = targets[b] - members.shape[0]
             if extra > 0:
-                copies.append(members[rng.randint(members.shape[0], size=extra)])
+                copies.append(members.take(rng.randint(members.shape[0], size=extra)))
         originals = np.arange(y.shape[0])
         return Plan(kept=np.concatenate([originals, *copies]))
 

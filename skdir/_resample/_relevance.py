@@ -13,6 +13,8 @@ resample the two kinds differently (Torgo et al., 2013; Branco et al., 2017).
   scaled so that the most frequent label has relevance 0.
 """
 
+import math
+from functools import cache
 from numbers import Real
 
 import numpy as np
@@ -22,113 +24,19 @@ from .._constraints import BINS, WINDOW
 from .._label_estimator import LabelEstimator
 from .._lds import LDS
 from .._sklearn import Interval, StrOptions, _fit_context
+from ._boxplot import _sorted_boxplot_stats, boxplot_stats
+from ._cached_params import CachedParams
+from ._spline import _HermiteSpline
 
 __all__ = [
     "BaseRelevance",
     "ControlPointRelevance",
     "DensityRelevance",
     "ExtremesRelevance",
+    # boxplot_stats lives in _boxplot; tests/test_resample.py imports it from here
     "boxplot_stats",
+    "sorted_variant",
 ]
-
-
-def _fivenum(y_sorted):
-    """Tukey's five-number summary of sorted values, as R's ``fivenum``."""
-    n = y_sorted.shape[0]
-    n4 = np.floor((n + 3) / 2) / 2
-    d = np.array([1.0, n4, (n + 1) / 2, n + 1 - n4, float(n)]) - 1.0
-    return 0.5 * (y_sorted[np.floor(d).astype(np.intp)] + y_sorted[np.ceil(d).astype(np.intp)])
-
-
-def boxplot_stats(y, coef=1.5):
-    """Box-plot statistics of ``y``, as R's ``boxplot.stats``.
-
-    Parameters
-    ----------
-    y : ndarray of shape (n_samples,)
-        Finite labels.
-    coef : float, default=1.5
-        Whisker length in interquartile ranges (Tukey's hinges).
-
-    Returns
-    -------
-    stats : ndarray of shape (5,)
-        Lower whisker end, lower hinge, median, upper hinge, upper whisker end.
-        The whisker ends are the most extreme labels within ``coef`` hinge
-        spreads of the hinges.
-    has_low, has_high : bool
-        Whether some label lies below the lower (above the upper) whisker.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skdir._resample._relevance import boxplot_stats
-    >>> boxplot_stats(np.array([1., 2, 3, 4, 5, 6, 7, 30]))
-    (array([1. , 2.5, 4.5, 6.5, 7. ]), False, True)
-    """
-    y_sorted = np.sort(y)
-    stats = _fivenum(y_sorted)
-    iqr = stats[3] - stats[1]
-    low_fence, high_fence = stats[1] - coef * iqr, stats[3] + coef * iqr
-    # coef=0 means no whiskers and no outliers, as in R
-    has_low = bool(coef > 0 and y_sorted[0] < low_fence)
-    has_high = bool(coef > 0 and y_sorted[-1] > high_fence)
-    if coef > 0 and (has_low or has_high):
-        inside = y_sorted[(y_sorted >= low_fence) & (y_sorted <= high_fence)]
-        stats[0], stats[4] = inside[0], inside[-1]
-    return stats, has_low, has_high
-
-
-def _monotone_slopes(x, phi, slopes):
-    """Fritsch-Carlson correction of the slopes, as Ribeiro's ``pchip.c``."""
-    m = slopes.astype(np.float64).copy()
-    delta = np.diff(phi) / np.diff(x)
-    for k in range(x.shape[0] - 1):  # over control points, a handful
-        s = delta[k]
-        if s == 0:
-            m[k] = m[k + 1] = 0.0
-            continue
-        if m[k] != 0 and m[k] / s < 0:
-            m[k] = -m[k]
-        if m[k + 1] != 0 and m[k + 1] / s < 0:
-            m[k + 1] = -m[k + 1]
-        alpha, beta = m[k] / s, m[k + 1] / s
-        a2b3, ab23 = 2 * alpha + beta - 3, alpha + 2 * beta - 3
-        if a2b3 > 0 and ab23 > 0 and alpha * (a2b3 + ab23) < a2b3 * a2b3:
-            tau = 3 * s / np.sqrt(alpha * alpha + beta * beta)
-            m[k], m[k + 1] = tau * alpha, tau * beta
-    return m, delta
-
-
-class _HermiteSpline:
-    """Piecewise cubic Hermite interpolant through (x, phi) with given slopes.
-
-    Between control points: ``a + b s + c s^2 + d s^3`` with ``s = y - x_i``;
-    beyond them, linear extrapolation with the end slopes; the result is
-    clipped to [0, 1]. The slopes are first made shape-preserving with the
-    Fritsch-Carlson rule, as in Ribeiro's reference code.
-    """
-
-    def __init__(self, x, phi, slopes):
-        m, delta = _monotone_slopes(x, phi, slopes)
-        h = np.diff(x)
-        self.x, self.a, self.b = x, phi.astype(np.float64), m
-        self.c = (3 * delta - 2 * m[:-1] - m[1:]) / h
-        self.d = (m[:-1] - 2 * delta + m[1:]) / (h * h)
-
-    def __call__(self, y):
-        x, a, b = self.x, self.a, self.b
-        i = np.searchsorted(x, y, side="right") - 1
-        inner = (i >= 0) & (i < x.shape[0] - 1)
-        out = np.empty_like(y, dtype=np.float64)
-        ii = i[inner]
-        s = y[inner] - x[ii]
-        out[inner] = a[ii] + s * (b[ii] + s * (self.c[ii] + s * self.d[ii]))
-        left = i < 0
-        out[left] = a[0] + b[0] * (y[left] - x[0])
-        right = i >= x.shape[0] - 1
-        out[right] = a[-1] + b[-1] * (y[right] - x[-1])
-        return np.clip(out, 0.0, 1.0)
 
 
 def _check_control_points(points, name="control_points"):
@@ -167,11 +75,38 @@ def _check_control_points(points, name="control_points"):
     return pts
 
 
-class BaseRelevance(LabelEstimator):
+def sorted_variant(relevance, name):
+    """``relevance``'s ``<name>_sorted`` method (the same work on labels in
+    increasing order), or None.
+
+    None too where a subclass overrides ``name`` (``_fit`` or
+    ``_transform``) below the class that pairs it with its sorted variant:
+    the override must then run, not the variant it did not touch.
+    """
+    if _pairs_sorted(type(relevance), name):
+        return getattr(relevance, name + "_sorted")
+    return None
+
+
+@cache
+def _pairs_sorted(cls, name):
+    """Whether the class that defines ``cls``'s ``name`` also defines its
+    sorted variant (once per class: the MRO walk is not free)."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return name + "_sorted" in vars(klass)
+    return False
+
+
+class BaseRelevance(CachedParams, LabelEstimator):
     """Base class of relevance functions: ``fit(y)``, then ``transform(y)``.
 
     Subclasses implement ``_fit(y)`` (store the fitted state) and
-    ``_transform(y)`` (relevance of validated labels, in [0, 1]).
+    ``_transform(y)`` (relevance of validated labels, in [0, 1]). The same
+    class may pair them with ``_fit_sorted(y_sorted)`` and
+    ``_transform_sorted(y_sorted)``, the same work on labels in increasing
+    order, which the resamplers, having sorted the labels, call instead
+    (see :func:`sorted_variant`).
     """
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -189,6 +124,22 @@ class BaseRelevance(LabelEstimator):
             The fitted relevance function.
         """
         self._fit(check_labels(y))
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit_checked(self, y, y_sorted=None):
+        """``fit`` on labels that :func:`check_labels` has validated already.
+
+        The resamplers validate ``y`` once and fit their relevance through
+        this: the same parameter validation and fit as ``fit``, without
+        checking the labels again. ``y_sorted``, the same labels sorted,
+        spares a relevance that sorts them its own sort.
+        """
+        fit_sorted = sorted_variant(self, "_fit")
+        if y_sorted is not None and fit_sorted is not None:
+            fit_sorted(y_sorted)
+        else:
+            self._fit(y)
         return self
 
     def fit_transform(self, y):
@@ -211,9 +162,14 @@ class _SplineRelevance(BaseRelevance):
     def _transform(self, y):
         return self._spline(y)
 
-    def _set_points(self, points):
+    def _transform_sorted(self, y_sorted):
+        return self._spline.on_sorted(y_sorted)
+
+    def _set_points(self, points, rows=None):
+        """Keep ``points`` (and ``rows``, the same as a list of Python floats,
+        when the caller has them) and build the spline through them."""
         self.control_points_ = points
-        self._spline = _HermiteSpline(points[:, 0], points[:, 1], points[:, 2])
+        self._spline = _HermiteSpline(*(zip(*rows) if rows is not None else points.T.tolist()))
 
 
 class ExtremesRelevance(_SplineRelevance):
@@ -280,37 +236,44 @@ class ExtremesRelevance(_SplineRelevance):
         self.coef = coef
 
     def _fit(self, y):
-        stats, has_low, has_high = boxplot_stats(y, self.coef)
-        lo, hi = check_not_constant(y, purpose="for a relevance function")
+        self._fit_sorted(np.sort(y))
+
+    def _fit_sorted(self, y):
+        stats, has_low, has_high = _sorted_boxplot_stats(y, self.coef)
+        # the two ends of the sorted labels are their minimum and maximum
+        lo, hi = y.item(0), y.item(-1)
+        if not lo < hi or not math.isfinite(hi - lo):  # the message of
+            check_not_constant(y[[0, -1]], purpose="for a relevance function",
+                               n_samples=y.shape[0])
         points = []
         if self.extremes in ("both", "low") and has_low:
             # a whisker that ends at the median (most labels tied there)
             # would give the median relevance 1: the nearest extreme label
             # takes the point instead
-            end = stats[0] if stats[0] < stats[2] else float(np.max(y[y < stats[0]]))
+            end = stats[0] if stats[0] < stats[2] else \
+                y.item(int(np.searchsorted(y, stats[0], side="left")) - 1)
             points.append((end, 1.0, 0.0))
         else:
             points.append((lo, 0.0, 0.0))
         points.append((stats[2], 0.0, 0.0))
         if self.extremes in ("both", "high") and has_high:
-            end = stats[4] if stats[4] > stats[2] else float(np.min(y[y > stats[4]]))
+            end = stats[4] if stats[4] > stats[2] else \
+                y.item(int(np.searchsorted(y, stats[4], side="right")))
             points.append((end, 1.0, 0.0))
         else:
             points.append((hi, 0.0, 0.0))
         # Degenerate samples (the median equal to the minimum, a whisker end
         # at the median): points sharing a label keep the most relevant one.
-        pts = np.array(points)
         keep = []
-        for row in pts:
+        for row in points:
             if keep and row[0] == keep[-1][0]:
                 if row[1] > keep[-1][1]:
                     keep[-1] = row
             else:
                 keep.append(row)
-        pts = np.array(keep)
-        if pts.shape[0] == 1:  # a single point: relevance constant
-            pts = np.vstack([pts, pts + [1.0, 0.0, 0.0]])
-        self._set_points(pts)
+        if len(keep) == 1:  # a single point: relevance constant
+            keep.append((keep[0][0] + 1.0, keep[0][1], keep[0][2]))
+        self._set_points(np.array(keep, dtype=np.float64), keep)
 
 
 class ControlPointRelevance(_SplineRelevance):

@@ -6,8 +6,7 @@ import numpy as np
 
 from .._sklearn import Interval, StrOptions
 from ._ann import NEIGHBORS, neighbor_search
-from ._base import (
-    _RELEVANCE,
+from ._bump_resampler import (
     _STRATEGY,
     _THRESHOLD,
     BumpResampler,
@@ -16,6 +15,7 @@ from ._base import (
     undersample,
 )
 from ._generate import check_k_neighbors, interpolate, kneighbors, median_distances, noise
+from ._sampler_relevance import _RELEVANCE
 
 __all__ = ["SMOGN", "SMOTER"]
 

@@ -6,14 +6,9 @@ from numbers import Real
 import numpy as np
 
 from .._sklearn import StrOptions
-from ._base import (
-    _RELEVANCE,
-    BaseResampler,
-    Plan,
-    check_output_rows,
-    fit_relevance,
-    warn_nothing_rare,
-)
+from ._base import BaseResampler, Plan
+from ._output_rows import check_output_rows
+from ._sampler_relevance import _RELEVANCE, fit_relevance, warn_nothing_rare
 
 __all__ = ["WERCS"]
 
@@ -136,10 +131,10 @@ class WERCS(BaseResampler):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
 
-    def _plan(self, X, y, rng):
+    def _plan(self, X, labels, rng):
         strategy = _resolve_strategy(self.sampling_strategy)
-        self.relevance_, phi = fit_relevance(self.relevance, y)
-        n = y.shape[0]
+        self.relevance_, phi = fit_relevance(self.relevance, labels)
+        n = labels.y.shape[0]
         if phi.max() == 0:
             warn_nothing_rare(self, phi.max())
             self.sampling_strategy_ = {key: 0.0 for key in strategy}
