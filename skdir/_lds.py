@@ -178,7 +178,11 @@ class LDS(BaseWeighter):
         # unweighted bincount (a full pass less, and 8 bytes per label less).
         if sample_weight is None:
             return check_labels(y), None
-        return super()._validate_fit_input(y, sample_weight)
+        y, sample_weight = super()._validate_fit_input(y, sample_weight)
+        if not sample_weight.any():
+            # recent scikit-learn refuses this itself, 1.6 (our floor) does not: the same words
+            raise ValueError("Sample weights must contain at least one non-zero number.")
+        return y, sample_weight
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, y, sample_weight=None):
