@@ -475,7 +475,7 @@ def _assign_uniform(y, edges, width, tol):
     """
     last = edges.shape[0] - 2
     buf = np.subtract(y, edges[0])
-    np.multiply(buf, 1.0 / width, out=buf)
+    np.divide(buf, width, out=buf)  # not times 1 / width: that is inf for a subnormal width
     np.floor(buf, out=buf)
     np.clip(buf, 0, last, out=buf)
     idx = buf.astype(np.intp)

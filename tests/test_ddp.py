@@ -125,4 +125,4 @@ def test_two_gloo_processes_hold_the_single_process_statistics(tmp_path):
         torch.testing.assert_close(results[0]["alone"][key], alone[key], rtol=1e-9, atol=1e-9)
         torch.testing.assert_close(results[0]["ddp"][key], ddp[key], rtol=1e-5, atol=1e-6)
     assert results[0]["alone"]["count"].sum() == 2 * n
-    assert results[0]["ddp"]["_extra_state"] == {"epoch": 2, "n_updates": 2}
+    assert results[0]["ddp"]["_extra_state"] == {"epoch": 2, "n_updates": 2, "frozen": False}
