@@ -9,7 +9,8 @@ std, and the per-split values of the chosen metric.
 
 With ``--differences A:B ...`` it prints instead one table over all the
 folders: per folder and pair, the paired difference A minus B by region
-(mean ± std over the splits) and in how many splits A was lower.
+(mean ± std over the splits) and in how many splits A was lower; a pair
+whose methods a folder lacks is left out for that folder.
 
 Run:  python benchmarks/docs_tables.py results/abalone-hgb results/abalone-mlp
       python benchmarks/docs_tables.py results/sts_b-bilstm-main --metric mse \
@@ -88,6 +89,8 @@ def differences(folders, metric, pairs, digits):
         seeds = sorted(records["seed"].unique())
         for pair in pairs:
             a, b = pair.split(":")
+            if a not in pivot.columns or b not in pivot.columns:
+                continue  # a run of some of the methods only
             cells = []
             for s in SHOTS:
                 diff = np.array([pivot.loc[(seed, s), a] - pivot.loc[(seed, s), b]
