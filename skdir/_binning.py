@@ -14,12 +14,13 @@ __all__ = [
     "AUTO_MAX_INTEGER_BINS",
     "AUTO_N_BINS",
     "BIN_RULES",
+    "as_pair",
     "assign_bins",
     "bin_edges",
     "check_bin_range",
     "check_labels",
-    "fixed_edges",
     "check_not_constant",
+    "fixed_edges",
     "is_log_rule",
     "warn_if_crowded",
     "warn_labels_outside",
@@ -184,6 +185,15 @@ def _log_edges(y, lo, hi, *, name, label_name):
     return edges
 
 
+def as_pair(value, name):
+    """``value`` as two floats ``(low, high)``, or an error naming ``name``."""
+    try:
+        low, high = (float(v) for v in value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be None or a pair (low, high); got {value!r}.") from exc
+    return low, high
+
+
 def check_bin_range(bin_range, bins, *, name="bin_range", bins_name="bins"):
     """Validate a declared label range for bins given as a count.
 
@@ -210,12 +220,7 @@ def check_bin_range(bin_range, bins, *, name="bin_range", bins_name="bins"):
             f"{bins_name}={bins!r} with {name}={bin_range!r}. Give {bins_name} as an "
             f"int, or leave {name}=None (explicit edges already fix the span)."
         )
-    try:
-        low, high = (float(v) for v in bin_range)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"{name} must be None or a pair (low, high); got {bin_range!r}."
-        ) from exc
+    low, high = as_pair(bin_range, name)
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise ValueError(
             f"{name} must be a finite pair with low < high; got {bin_range!r}."

@@ -2,10 +2,10 @@
 
 import numpy as np
 from scipy.ndimage import convolve1d
-
 from sklearn.utils.validation import check_is_fitted
 
 from ._binning import (
+    as_pair,
     assign_bins,
     bin_edges,
     check_labels,
@@ -25,12 +25,7 @@ __all__ = ["LDS", "lds_weights"]
 def _check_count_clip(count_clip):
     if count_clip is None:
         return None
-    try:
-        low, high = (float(v) for v in count_clip)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"count_clip must be None or a pair (low, high); got {count_clip!r}."
-        ) from exc
+    low, high = as_pair(count_clip, "count_clip")
     if not (0 <= low <= high) or np.isnan(high):
         raise ValueError(
             f"count_clip must satisfy 0 <= low <= high; got {count_clip!r}."
