@@ -12,7 +12,8 @@ from numbers import Integral
 
 import numpy as np
 
-from ._binning import assign_bins, bin_edges, warn_labels_outside
+from ._bin_warnings import warn_labels_outside
+from ._binning import assign_bins, bin_edges
 
 __all__ = ["check_dask_labels", "dask_bin_counts", "is_dask_array"]
 

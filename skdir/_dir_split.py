@@ -13,7 +13,8 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length
 
-from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
+from ._bin_warnings import warn_if_crowded
+from ._binning import assign_bins, bin_edges, check_labels
 from ._constraints import BINS
 from ._sklearn import Interval, _safe_indexing, validate_params
 

@@ -4,15 +4,8 @@ import numpy as np
 from scipy.ndimage import convolve1d
 from sklearn.utils.validation import check_is_fitted
 
-from ._binning import (
-    as_pair,
-    assign_bins,
-    bin_edges,
-    check_labels,
-    fixed_edges,
-    warn_if_crowded,
-    warn_outside_edges,
-)
+from ._bin_warnings import warn_if_crowded, warn_outside_edges
+from ._binning import as_pair, assign_bins, bin_edges, check_labels, fixed_edges
 from ._constraints import BINS, WINDOW
 from ._dask_labels import check_dask_labels, dask_bin_counts, is_dask_array
 from ._kernels import check_odd_ks, kernel_window

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._binning import assign_bins, bin_edges, check_labels, check_not_constant, warn_if_crowded
+from ._bin_warnings import warn_if_crowded
+from ._binning import assign_bins, bin_edges, check_labels, check_not_constant
 from ._sklearn import _check_sample_weight
 
 __all__ = ["REGIONS", "LabelDistribution", "check_thresholds", "shot_regions",

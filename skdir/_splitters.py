@@ -16,7 +16,8 @@ from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import check_random_state, indexable
 from sklearn.utils.validation import check_consistent_length
 
-from ._binning import assign_bins, bin_edges, check_labels, warn_if_crowded
+from ._bin_warnings import warn_if_crowded
+from ._binning import assign_bins, bin_edges, check_labels
 from ._constraints import BINS_OR_NONE
 from ._sklearn import Interval, validate_parameter_constraints
 

@@ -14,7 +14,8 @@ import torch
 from skorch.utils import to_tensor
 from torch import nn
 
-from .._binning import bin_edges, check_not_constant, warn_outside_edges
+from .._bin_warnings import warn_outside_edges
+from .._binning import bin_edges, check_not_constant
 from .._constraints import BINS
 from .._fds_settings import FDS_RULES, check_fds_params
 from .._sklearn import validate_parameter_constraints

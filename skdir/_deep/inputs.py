@@ -13,7 +13,8 @@ import torch
 from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 from torch.utils.data import DataLoader, Dataset, Subset
 
-from .._binning import assign_bins, check_labels, warn_if_crowded
+from .._bin_warnings import warn_if_crowded
+from .._binning import assign_bins, check_labels
 from .._shots import LabelDistribution
 from .._sklearn import _check_feature_names, _check_sample_weight
 from .data import ArrayDataset, LabelledDataset, _float32, as_tensor
