@@ -285,6 +285,29 @@ def test_partial_fit_after_initialize_learns_the_scaling_unless_loaded(tmp_path)
     assert np.isfinite(loaded.history[-1, "train_loss"])
 
 
+def test_a_failed_first_partial_fit_leaves_the_initialized_net_as_it_was():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3)).astype(np.float32)
+    y = 1000 + 300 * X[:, 0]
+    net = DeepRegressor(**FAST, loss="dist", module__in_features=3).initialize()
+    with pytest.raises(ValueError, match="constant"):
+        net.partial_fit(X, np.full(200, 5.0))  # the loss cannot bin one label value
+    assert not bool(net.module_.target_fitted)
+    net.partial_fit(X, y)  # the retry learns the scaling from its own labels
+    assert net.target_mean_ == pytest.approx(y.mean())
+    assert net.target_std_ == pytest.approx(y.std())
+
+
+def test_partial_fit_on_a_dataset_keeps_the_fitted_label_distribution():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3)).astype(np.float32)
+    y = (1000 + 300 * X[:, 0]).astype(np.float32)
+    net = DeepRegressor(**FAST).fit(TensorDataset(torch.from_numpy(X), torch.from_numpy(y)),
+                                    None)
+    net.partial_fit(TensorDataset(torch.from_numpy(X[:50]), torch.from_numpy(y[:50])), None)
+    assert net.label_distribution_.n_samples == 200  # as with arrays: fit's labels
+
+
 def test_load_params_restores_the_rrt_freeze(data, tmp_path):
     X, y = data
     kw = dict(FAST, fds=True, fds__bins=np.linspace(y.min(), y.max() + 1, 12),

@@ -115,15 +115,29 @@ class ComponentsMixin:
         caller has set ``label_distribution_`` from ``y``.
         """
         net = self._dirnet()
-        if not bool(net.target_fitted):
+        learn_scaling = not bool(net.target_fitted)
+        if learn_scaling:
+            # the loss reads the scaling from the module, and may refuse the
+            # labels: on failure, the net is left as initialize() built it
+            before = [t.detach().clone() for t in
+                      (net.target_mean, net.target_std, net.target_fitted, net.head.bias)]
             mean, std = self._new_target_scaling(y, sample_weight)
             with torch.no_grad():  # in place: the optimizer holds the head's bias
                 net.target_mean.fill_(mean)
                 net.target_std.fill_(std)
                 net.target_fitted.fill_(True)
                 net.head.bias.fill_(_label_mean((y - mean) / std, sample_weight))
-        if not getattr(self, "_loss_labels_fitted", False):
-            self._fit_loss_labels(self.criterion_)
+        try:
+            if not getattr(self, "_loss_labels_fitted", False):
+                self._fit_loss_labels(self.criterion_)
+        except BaseException:
+            if learn_scaling:
+                with torch.no_grad():
+                    for tensor, old in zip((net.target_mean, net.target_std,
+                                            net.target_fitted, net.head.bias), before,
+                                           strict=True):
+                        tensor.copy_(old)
+            raise
 
     def initialize_criterion(self):
         """Build the loss named by ``loss`` (``criterion__*`` parameters) and

@@ -180,8 +180,8 @@ class InputsMixin:
                 for name in ("n_features_in_", "feature_names_in_"):
                     if hasattr(self, name):
                         delattr(self, name)
-            y, sample_weight, first = self._dataset_labels(X)
-            probe = torch.stack([torch.as_tensor(_float32(first[0]))])
+            y, sample_weight, first_item = self._dataset_labels(X)
+            probe = torch.stack([torch.as_tensor(_float32(first_item[0]))])
         else:
             Xt = self._check_X(X, reset=reset)
             y = self._check_y(y)

@@ -54,7 +54,8 @@ class DIRNet(nn.Module):
         self.register_buffer("target_std", torch.tensor(1.0, dtype=torch.float64))
         # The flags are bool buffers rather than extra state, so that
         # save_params(use_safetensors=True), which takes tensors only, still
-        # works; the Python attribute spares a device sync in train().
+        # works for a net without FDS (whose layer saves extra state); the
+        # Python attribute spares a device sync in train().
         self.register_buffer("target_fitted", torch.tensor(False))
         self.register_buffer("extractor_frozen_flag", torch.tensor(False))
         self.register_load_state_dict_post_hook(_apply_loaded_freeze)
