@@ -17,6 +17,8 @@ Compares, in one run and on the same labels:
   size before the labels exist.
 
 Run:  python benchmarks/bench_lds.py [--sizes 1000000 10000000] [--repeat 3]
+      PYTHONPATH=<checkout of older code> python benchmarks/bench_lds.py --memory-fits one-shot
+      (the same measurements of that code; partial_fit is newer)
 Writes a markdown table to results/bench_lds.md and prints it.
 """
 
@@ -33,6 +35,7 @@ from pathlib import Path
 import numpy as np
 from scipy.ndimage import convolve1d
 
+import skdir
 from skdir._kernels import kernel_window
 from skdir.metrics import shot_metrics
 from skdir.reweight import LDS
@@ -83,7 +86,7 @@ def python_lds(labels, n_bins=50, ks=5, sigma=2.0):
 
 
 MEMORY_DRIVER = """
-import resource, sys, time
+import json, resource, sys, time
 import numpy as np
 from skdir.reweight import LDS
 
@@ -115,12 +118,16 @@ elapsed = time.perf_counter() - start
 peak = peak_mb()
 print(json.dumps({"how": how, "n": n, "chunk": chunk, "before_mb": before, "peak_mb": peak,
                   "seconds": elapsed}))
-""".replace("import resource, sys, time", "import json, resource, sys, time")
+"""
 
 
 def peak_memory(n, chunk, how):
+    # `python -c` looks in its working directory first: run it where the
+    # skdir this script imported lives, so that both measure the same code
+    # (with PYTHONPATH at another checkout, that checkout's)
+    home = Path(skdir.__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", MEMORY_DRIVER, str(n), str(chunk), how],
-                         check=True, capture_output=True, text=True,
+                         check=True, capture_output=True, text=True, cwd=home,
                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -134,6 +141,10 @@ def main():
     parser.add_argument("--memory-labels", type=int, default=100_000_000,
                         help="labels of the peak-memory comparison (0: skip it)")
     parser.add_argument("--chunk", type=int, default=1_000_000)
+    parser.add_argument("--memory-fits", nargs="+", choices=["one-shot", "chunks"],
+                        default=["one-shot", "chunks"],
+                        help="which fits the memory comparison runs (code before "
+                             "partial_fit: one-shot only)")
     parser.add_argument("--out", default="results/bench_lds.md")
     args = parser.parse_args()
 
@@ -155,7 +166,7 @@ def main():
     shot_t = best_of(lambda: shot_metrics(y_test, y_pred, y_train=y_train), args.repeat)
 
     memory = [peak_memory(args.memory_labels, args.chunk, how)
-              for how in ("one-shot", "chunks")] if args.memory_labels else []
+              for how in args.memory_fits] if args.memory_labels else []
 
     lines = [
         f"Machine: {platform.processor() or platform.machine()}, "

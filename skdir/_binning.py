@@ -22,6 +22,7 @@ __all__ = [
     "check_not_constant",
     "fixed_edges",
     "is_log_rule",
+    "not_1d_error",
 ]
 
 #: The named binning rules ``bins`` accepts besides a count and explicit edges.
@@ -67,11 +68,15 @@ def check_labels(y, *, name="y", dtype=np.float64):
     if arr.ndim == 2 and arr.shape[1] == 1:
         return column_or_1d(arr, warn=True)
     if arr.ndim != 1:
-        raise ValueError(
-            f"{name} must be a 1-D array of shape (n_samples,); "
-            f"got an array of shape {arr.shape}."
-        )
+        raise not_1d_error(name, arr.shape)
     return arr
+
+
+def not_1d_error(name, shape):
+    """The error for labels that are not one label per sample."""
+    return ValueError(
+        f"{name} must be a 1-D array of shape (n_samples,); got an array of shape {shape}."
+    )
 
 
 def check_not_constant(y, *, name="y", purpose="to form bins", n_samples=None):

@@ -13,7 +13,7 @@ from numbers import Integral
 import numpy as np
 
 from ._bin_warnings import warn_labels_outside
-from ._binning import assign_bins, bin_edges
+from ._binning import assign_bins, bin_edges, not_1d_error
 
 __all__ = ["check_dask_labels", "dask_bin_counts", "is_dask_array"]
 
@@ -43,9 +43,7 @@ def check_dask_labels(y, *, name="y"):
         )
         y = y[:, 0]
     if y.ndim != 1:
-        raise ValueError(
-            f"{name} must be a 1-D array of shape (n_samples,); got an array of shape {y.shape}."
-        )
+        raise not_1d_error(name, y.shape)
     if y.dtype.kind not in "biuf":
         raise ValueError(f"{name} must hold numbers; got a Dask array of dtype {y.dtype}.")
     if np.isnan(y.shape[0]):

@@ -262,15 +262,8 @@ class LDS(BaseWeighter):
             unit = max(unit, self._weight_unit)
         relative = _relative(counts, unit)
         if relative is None:
-            raise ValueError(
-                "partial_fit cannot add up these sample weights: their per-bin sums "
-                "overflow float64 or they are subnormal. Multiply every sample_weight "
-                "by one common factor into a normal range; the LDS weights do not change."
-            )
-        self.bin_edges_ = edges
-        self.bin_counts_ = counts
-        self._weight_unit = unit
-        self._set_bin_weights(relative, unit)
+            raise _unaddable_weights()
+        self._set_bin_weights(edges, counts, unit, relative)
         return self
 
     def _check_settings(self):
@@ -294,10 +287,7 @@ class LDS(BaseWeighter):
             # in units of the largest weight, which stays finite and exact.
             relative = np.bincount(idx, weights=sample_weight / unit, minlength=n_bins)
         warn_if_crowded(relative, self.bins, support)
-        self.bin_edges_ = edges
-        self.bin_counts_ = counts
-        self._weight_unit = unit
-        self._set_bin_weights(relative, unit)
+        self._set_bin_weights(edges, counts, unit, relative)
         return self.bin_weights_[idx]
 
     def _fit_dask(self, y, sample_weight):
@@ -306,25 +296,23 @@ class LDS(BaseWeighter):
                                                        bin_range=self.bin_range)
         relative = _relative(counts, unit)
         if relative is None:
-            raise ValueError(
-                "These sample weights' per-bin sums overflow float64 or they are "
-                "subnormal; multiply every sample_weight by one common factor into a "
-                "normal range (the LDS weights do not change)."
-            )
+            raise _unaddable_weights()
         warn_if_crowded(relative, self.bins, support)
-        self.bin_edges_ = edges
-        self.bin_counts_ = counts
-        self._weight_unit = unit
-        self._set_bin_weights(relative, unit)
+        self._set_bin_weights(edges, counts, unit, relative)
         return self
 
-    def _set_bin_weights(self, relative, unit):
-        """Per-bin weights from counts in units of the largest sample weight.
+    def _set_bin_weights(self, edges, counts, unit, relative):
+        """The fitted state, from the per-bin counts: plain (``counts``) and
+        in units of the largest sample weight ``unit`` (``relative``).
 
         The weights do not change when every sample weight is multiplied by
         the same factor: counted in units of the largest weight, the counts
-        stay finite for huge weights and exact for subnormal ones.
+        stay finite for huge weights and exact for subnormal ones. ``unit``
+        is kept for the chunks a later :meth:`partial_fit` adds.
         """
+        self.bin_edges_ = edges
+        self.bin_counts_ = counts
+        self._weight_unit = unit
         count_clip = _check_count_clip(self.count_clip)
         values = relative
         if count_clip is not None:
@@ -364,6 +352,16 @@ def _bin_counts(idx, sample_weight, n_bins):
         return np.bincount(idx, minlength=n_bins).astype(np.float64)
     with np.errstate(over="ignore"):
         return np.bincount(idx, weights=sample_weight, minlength=n_bins)
+
+
+def _unaddable_weights():
+    # where the labels are not all at hand (chunks, Dask), the one-shot
+    # fit's recount in units of the largest weight cannot be done
+    return ValueError(
+        "These sample weights' per-bin sums overflow float64 or they are subnormal; "
+        "multiply every sample_weight by one common factor into a normal range (the "
+        "LDS weights do not change)."
+    )
 
 
 def _relative(counts, unit):

@@ -115,3 +115,16 @@ def test_label_distribution_in_chunks_equals_the_one_shot_one():
     pred = y_test + rng.normal(size=y_test.size)
     assert (shot_metrics(y_test, pred, y_train=dist).equals(
         shot_metrics(y_test, pred, y_train=whole)))
+
+
+def test_weights_whose_sums_overflow_are_refused_in_chunks_by_name():
+    lds = LDS(bins=4, bin_range=(0, 4))
+    with pytest.raises(ValueError, match=r"sample weights' per-bin sums overflow float64 or "
+                                         r"they are subnormal; multiply every sample_weight"):
+        lds.partial_fit([1.0, 1.5, 2.0], sample_weight=[1.7e308, 1.7e308, 1.0])
+    # the one-shot fit recounts in units of the largest weight instead
+    np.testing.assert_allclose(
+        LDS(bins=4, bin_range=(0, 4)).fit_transform([1.0, 1.5, 2.0],
+                                                    sample_weight=[1.7e308, 1.7e308, 1.0]),
+        LDS(bins=4, bin_range=(0, 4)).fit_transform([1.0, 1.5, 2.0],
+                                                    sample_weight=[1.0, 1.0, 1.0 / 1.7e308]))
