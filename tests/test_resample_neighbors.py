@@ -200,6 +200,9 @@ def test_hnsw_without_faiss_names_the_extra(monkeypatch):
                        match=r"SMOGN\(neighbors='hnsw'\) needs the ann extra \(faiss not "
                              r"installed\): pip install 'scikit-dir\[ann\]'"):
         SMOGN(k_neighbors=3, neighbors="hnsw").fit_resample(X, y)
+    # also by a fit that grows no bump (nothing rare: it only warns otherwise)
+    with pytest.raises(MissingExtraError, match=r"SMOTER\(neighbors='hnsw'\) needs the ann"):
+        SMOTER(neighbors="hnsw").fit_resample(X[:50], np.linspace(0.0, 1.0, 50))
 
 
 def test_auto_without_faiss_is_exact(monkeypatch, spy_search):

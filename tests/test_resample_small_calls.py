@@ -74,7 +74,8 @@ class LoggingExtremes(ExtremesRelevance):
 def test_an_int_seed_draws_what_its_random_state_draws(cls):
     # an int seed re-seeds a pooled RandomState; a RandomState is used as given
     X, y = _data()
-    X_int, y_int = cls(random_state=7).fit_resample(X, y)
+    cls(random_state=3).fit_resample(X, y)  # leaves a used RandomState in the pool
+    X_int, y_int = cls(random_state=7).fit_resample(X, y)  # which is re-seeded here
     X_rs, y_rs = cls(random_state=np.random.RandomState(7)).fit_resample(X, y)
     np.testing.assert_array_equal(X_int, X_rs)
     np.testing.assert_array_equal(y_int, y_rs)

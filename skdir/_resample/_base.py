@@ -35,7 +35,7 @@ from ._inputs import _check_length, _check_rows, _checked_labels, _sorted_distri
 from ._rng_pool import _RNG_POOL, _random_state
 from ._table import check_table
 
-__all__ = ["BaseResampler", "Plan"]
+__all__ = ["BaseResampler", "Plan", "built_on_read"]
 
 _SAMPLE_WEIGHT_REFUSED = (
     "{name}.fit_resample received sample_weight, and refuses it: a sampler "
@@ -71,6 +71,22 @@ class Plan:
     @property
     def n_synthetic(self):
         return 0 if self.seed is None else self.seed.shape[0]
+
+
+def built_on_read(estimator, name, source, build):
+    """A fitted attribute made from ``source`` when first read, then kept.
+
+    For attributes most fits never read (a DataFrame of the bumps, the label
+    distribution) whose construction would cost as much as a small resample;
+    ``fit_resample`` stores the raw ``source`` and drops the built one.
+    """
+    built = f"_built_{name}"
+    if built not in estimator.__dict__:
+        if source not in estimator.__dict__:
+            raise AttributeError(f"{type(estimator).__name__!r} object has no attribute "
+                                 f"{name!r} (it is set by fit_resample)")
+        estimator.__dict__[built] = build(estimator.__dict__[source])
+    return estimator.__dict__[built]
 
 
 def _restore_y(y_orig, y_checked, plan):
@@ -202,7 +218,7 @@ class BaseResampler(CachedParams, OneToOneFeatureMixin, BaseEstimator):
         # label_distribution_ is read off the sorted labels (a copy, which
         # the user cannot change) when first asked for, as bumps_ is
         self._sorted_labels = labels.sorted
-        self.__dict__.pop("_label_distribution", None)
+        self.__dict__.pop("_built_label_distribution_", None)
         self._plan_ = plan
         self._n_input = y_checked.shape[0]
         if not self._generates:
@@ -223,13 +239,8 @@ class BaseResampler(CachedParams, OneToOneFeatureMixin, BaseEstimator):
     @property
     def label_distribution_(self):
         """The labels passed to ``fit_resample`` (see *Attributes*)."""
-        if "_label_distribution" not in self.__dict__:
-            if "_sorted_labels" not in self.__dict__:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute "
-                    "'label_distribution_' (it is set by fit_resample)")
-            self._label_distribution = _sorted_distribution(self._sorted_labels)
-        return self._label_distribution
+        return built_on_read(self, "label_distribution_", "_sorted_labels",
+                             _sorted_distribution)
 
     def resample_weights(self, sample_weight):
         """Per-sample weights of the last ``fit_resample``, aligned with its output.
@@ -250,7 +261,7 @@ class BaseResampler(CachedParams, OneToOneFeatureMixin, BaseEstimator):
         weights : ndarray of shape (n_samples_new,)
             Weights of the rows ``fit_resample`` returned.
         """
-        check_is_fitted(self, "label_distribution_")
+        check_is_fitted(self, "_plan_")
         w = _check_sample_weight(sample_weight, np.empty(self._n_input),
                                  dtype=np.float64)
         plan = self._plan_

@@ -6,7 +6,7 @@ from numbers import Real
 import numpy as np
 
 from .._sklearn import Interval, StrOptions
-from ._base import BaseResampler, Plan
+from ._base import BaseResampler, Plan, built_on_read
 from ._bumps import check_strategy, sorted_bumps, target_sizes
 from ._output_rows import check_output_rows
 from ._sampler_relevance import fit_relevance_sorted, warn_nothing_rare
@@ -52,7 +52,7 @@ class BumpResampler(BaseResampler):
         # bumps_ is built from these when first read: a DataFrame costs more
         # than the rest of a small resample, and most fits never look at it
         self._bumps_table = (bumps, targets)
-        self.__dict__.pop("_bumps_frame", None)
+        self.__dict__.pop("_built_bumps_", None)
         self.sampling_strategy_ = targets / bumps.sizes
         if nothing_rare:
             return Plan(kept=np.arange(y.shape[0]))
@@ -61,13 +61,8 @@ class BumpResampler(BaseResampler):
     @property
     def bumps_(self):
         """One row per bump (see the class's *Attributes*), built on first read."""
-        if "_bumps_frame" not in self.__dict__:
-            if "_bumps_table" not in self.__dict__:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute 'bumps_' (it "
-                    "is set by fit_resample)")
-            self._bumps_frame = self._bumps_table[0].describe(self._bumps_table[1])
-        return self._bumps_frame
+        return built_on_read(self, "bumps_", "_bumps_table",
+                             lambda table: table[0].describe(table[1]))
 
 
 def undersample(members, target, rng):

@@ -177,23 +177,16 @@ def target_sizes(strategy, bumps, mode):
     sizes = bumps.sizes.astype(np.float64)
     rare = bumps.rare
     n, nb = sizes.sum(), sizes.shape[0]
-    if isinstance(strategy, str):
+    if isinstance(strategy, str):  # 'extreme': the balance ones returned above
         if mode == "both":
             b = np.round(n / nb)
-            if strategy == "extreme":  # inverts the bump frequencies, same total
-                inv = b * b / sizes
-                t = inv * (nb * b / inv.sum())
-            else:
-                t = np.full(nb, b)
+            inv = b * b / sizes  # inverts the bump frequencies, same total
+            t = inv * (nb * b / inv.sum())
         elif mode == "over":
-            ref = sizes[~rare].sum() / rare.sum()  # normal total per rare bump
-            if strategy == "extreme":
-                ref = (sizes[~rare].mean() ** 2) / sizes
+            ref = (sizes[~rare].mean() ** 2) / sizes
             t = np.where(rare, np.maximum(sizes, ref), sizes)
         else:
-            ref = sizes[rare].sum() / (~rare).sum()
-            if strategy == "extreme":
-                ref = (sizes[rare].mean() ** 2) / sizes
+            ref = (sizes[rare].mean() ** 2) / sizes
             t = np.where(rare, sizes, np.minimum(sizes, ref))
     else:
         with np.errstate(over="ignore"):  # an infinite total is the caller's to refuse

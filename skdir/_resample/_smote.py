@@ -59,6 +59,14 @@ class _SyntheticBumpResampler(BumpResampler):
         for b in grow:
             check_k_neighbors(self.k_neighbors, bumps, b)
 
+    def _plan(self, data, labels, rng):
+        # a missing extra is refused at every fit, not only at one that
+        # happens to grow a bump
+        neighbors = getattr(self, "neighbors", "exact")  # GaussianNoise has none
+        if neighbors == "hnsw":
+            neighbor_search(neighbors, 0, 0, type(self).__name__)
+        return super()._plan(data, labels, rng)
+
     def _kneighbors(self, Z):
         """The ``k_neighbors`` nearest other rows of ``Z`` (one bump), found
         as ``neighbors`` says."""
