@@ -72,12 +72,7 @@ class ComponentsMixin:
         net = DIRNet(extractor, width, self._fds_layer(width, fitting=info is not None))
         old = getattr(self, "module_", None)
         if info is not None:
-            mean, std = info["target"]
-            with torch.no_grad():
-                net.head.bias.fill_(info["y_mean"])  # start from the mean label
-                net.target_mean.fill_(mean)
-                net.target_std.fill_(std)
-                net.target_fitted.fill_(True)
+            net.set_target_scaling(*info["target"], info["y_mean"])
         elif old is not None:
             # rebuilt by skorch's set_params after a fit: the same scaling
             old = self._dirnet()
@@ -122,11 +117,7 @@ class ComponentsMixin:
             before = [t.detach().clone() for t in
                       (net.target_mean, net.target_std, net.target_fitted, net.head.bias)]
             mean, std = self._new_target_scaling(y, sample_weight)
-            with torch.no_grad():  # in place: the optimizer holds the head's bias
-                net.target_mean.fill_(mean)
-                net.target_std.fill_(std)
-                net.target_fitted.fill_(True)
-                net.head.bias.fill_(_label_mean((y - mean) / std, sample_weight))
+            net.set_target_scaling(mean, std, _label_mean((y - mean) / std, sample_weight))
         try:
             if not getattr(self, "_loss_labels_fitted", False):
                 self._fit_loss_labels(self.criterion_)

@@ -68,6 +68,16 @@ class DIRNet(nn.Module):
         out = self.head(z).squeeze(-1)
         return (out, features) if return_features else out
 
+    @torch.no_grad()
+    def set_target_scaling(self, mean, std, head_start):
+        """Standardise the target by ``mean`` and ``std`` and start the head's
+        bias at ``head_start`` (the mean label, standardised), in place: an
+        optimizer may already hold the bias."""
+        self.head.bias.fill_(head_start)
+        self.target_mean.fill_(mean)
+        self.target_std.fill_(std)
+        self.target_fitted.fill_(True)
+
     def freeze_extractor(self, frozen=True):
         """Stop (or resume) training the extractor."""
         frozen = bool(frozen)
