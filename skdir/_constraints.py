@@ -17,7 +17,8 @@ from ._kernels import KERNELS
 from ._sklearn import Interval, StrOptions
 
 __all__ = ["BINS", "BINS_OR_NONE", "FDS", "FDS_UPDATE_MODES", "KERNEL", "KS", "SIGMA",
-           "THRESHOLDS", "WINDOW"]
+           "THRESHOLDS", "WINDOW",
+           "WINDOW_PER_OUTPUT"]
 
 #: ``bins``: a named rule, a number of equal-width bins, or explicit edges.
 BINS = [StrOptions(set(BIN_RULES)), Interval(Integral, 2, None, closed="left"), "array-like"]
@@ -37,6 +38,10 @@ KS = [Interval(Integral, 1, None, closed="left")]
 SIGMA = [Interval(Real, 0, np.inf, closed="neither")]
 #: The smoothing window of LDS and the density relevance (None: no smoothing).
 WINDOW = {"kernel": [*KERNEL, None], "ks": KS, "sigma": SIGMA}
+#: The window of LDS, whose ``ks`` and ``sigma`` may be given per output of
+#: multi-output labels (checked by ``skdir._joint_bins.axis_numbers``).
+WINDOW_PER_OUTPUT = {"kernel": [*KERNEL, None], "ks": [*KS, tuple, list],
+                     "sigma": [*SIGMA, tuple, list]}
 #: Where FDS's statistics come from: ``'online'`` accumulates the features of
 #: the epoch's own training forward passes, ``'epoch'`` expects an extra
 #: no-grad pass over the training set at the end of each epoch.

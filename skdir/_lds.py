@@ -1,15 +1,24 @@
 """Label distribution smoothing (LDS), Yang et al., ICML 2021."""
 
 import numpy as np
-from scipy.ndimage import convolve1d
 from sklearn.utils.validation import check_is_fitted
 
-from ._bin_warnings import warn_if_crowded, warn_outside_edges
-from ._binning import as_pair, assign_bins, bin_edges, check_labels, fixed_edges
-from ._constraints import BINS, WINDOW
+from ._bin_warnings import warn_if_crowded
+from ._binning import as_pair, check_labels
+from ._constraints import BINS, WINDOW_PER_OUTPUT
 from ._dask_labels import check_dask_labels, dask_bin_counts, is_dask_array
-from ._kernels import check_odd_ks, kernel_window
-from ._sklearn import StrOptions, _fit_context
+from ._joint_bins import (
+    MAX_OUTPUTS,
+    assign_joint_bins,
+    axis_numbers,
+    fixed_joint_edges,
+    joint_bin_edges,
+    n_outputs_of,
+    smooth_grid,
+    warn_axes,
+)
+from ._kernels import kernel_window
+from ._sklearn import StrOptions, _check_sample_weight, _fit_context
 from ._weighter import BaseWeighter
 
 __all__ = ["LDS", "lds_weights"]
@@ -134,10 +143,12 @@ class LDS(BaseWeighter):
     True
     """
 
+    _max_outputs = MAX_OUTPUTS
+
     _parameter_constraints = {
         "bins": BINS,
         "bin_range": [tuple, list, None],
-        **WINDOW,
+        **WINDOW_PER_OUTPUT,
         "reweight": [StrOptions({"sqrt_inv", "inverse"})],
         "count_clip": [tuple, list, None],
     }
@@ -161,12 +172,15 @@ class LDS(BaseWeighter):
         self.reweight = reweight
         self.count_clip = count_clip
 
-    def _validate_fit_input(self, y, sample_weight):
+    def _validate_fit_input(self, y, sample_weight, *, reset=True):
         # Without weights no array of ones is made: the counts come from an
         # unweighted bincount (a full pass less, and 8 bytes per label less).
+        y = self._check_labels(y, reset=reset)
         if sample_weight is None:
-            return check_labels(y), None
-        y, sample_weight = super()._validate_fit_input(y, sample_weight)
+            return y, None
+        sample_weight = _check_sample_weight(
+            sample_weight, y, dtype=np.float64, ensure_non_negative=True
+        )
         if not sample_weight.any():
             # recent scikit-learn refuses this itself, 1.6 (our floor) does not: the same words
             raise ValueError("Sample weights must contain at least one non-zero number.")
@@ -240,22 +254,25 @@ class LDS(BaseWeighter):
             The weighter, fitted on all the chunks so far.
         """
         first = not hasattr(self, "bin_counts_")
+        y, sample_weight = self._validate_fit_input(y, sample_weight, reset=first)
+        k = n_outputs_of(y)
         if first:
-            edges = fixed_edges(self.bins, self.bin_range)
+            edges = fixed_joint_edges(self.bins, self.bin_range, k)
             if edges is None:
                 raise ValueError(
                     "partial_fit needs bins fixed before the first chunk: give bins as "
                     "explicit edges, or as an int with bin_range=(low, high); got "
-                    f"bins={self.bins!r} and bin_range={self.bin_range!r}."
+                    f"bins={self.bins!r} and bin_range={self.bin_range!r} (with several "
+                    "outputs, the bins of every output must be fixed so)."
                 )
-            self._check_settings()
+            self._check_settings(k)
         else:
-            edges = self.bin_edges_
-        y, sample_weight = self._validate_fit_input(y, sample_weight)
+            edges = self._edge_list()
         support = y if sample_weight is None else y[sample_weight > 0]
         # the edges are fixed by now whatever bins said: judge the labels against them
-        warn_outside_edges(support, edges, edges)
-        counts = _bin_counts(assign_bins(y, edges), sample_weight, edges.shape[0] - 1)
+        warn_axes(support, edges, edges)
+        idx, shape = assign_joint_bins(y, edges)
+        counts = _bin_counts(idx, sample_weight, int(np.prod(shape))).reshape(shape)
         unit = 1.0 if sample_weight is None else float(sample_weight.max(initial=0.0))
         if not first:
             counts += self.bin_counts_
@@ -266,39 +283,44 @@ class LDS(BaseWeighter):
         self._set_bin_weights(edges, counts, unit, relative)
         return self
 
-    def _check_settings(self):
-        check_odd_ks(self.ks)
+    def _check_settings(self, n_outputs):
+        axis_numbers(self.ks, n_outputs, name="ks", odd=True)
+        axis_numbers(self.sigma, n_outputs, name="sigma")
         return _check_count_clip(self.count_clip)
 
+    def _edge_list(self):
+        """The fitted edges, one array per output."""
+        return [self.bin_edges_] if self.n_outputs_ == 1 else list(self.bin_edges_)
+
     def _fit(self, y, sample_weight):
-        self._check_settings()
+        self._check_settings(n_outputs_of(y))
         # Zero-weight labels are not part of the distribution: they must not
         # stretch the bin range (a weight of 0 equals removing the sample).
         support = y if sample_weight is None or sample_weight.all() else y[sample_weight > 0]
-        edges = bin_edges(support, self.bins, bin_range=self.bin_range)
-        warn_outside_edges(support, edges, self.bins, bin_range=self.bin_range)
-        idx = assign_bins(y, edges)
-        n_bins = edges.size - 1
-        counts = _bin_counts(idx, sample_weight, n_bins)
+        edges = joint_bin_edges(support, self.bins, bin_range=self.bin_range)
+        idx, shape = assign_joint_bins(y, edges)
+        n_bins = int(np.prod(shape))
+        counts = _bin_counts(idx, sample_weight, n_bins).reshape(shape)
         unit = 1.0 if sample_weight is None else float(sample_weight.max())
         relative = _relative(counts, unit)
         if relative is None:
             # Weights so large that their sums overflow, or subnormal: count
             # in units of the largest weight, which stays finite and exact.
-            relative = np.bincount(idx, weights=sample_weight / unit, minlength=n_bins)
-        warn_if_crowded(relative, self.bins, support)
+            relative = np.bincount(idx, weights=sample_weight / unit,
+                                   minlength=n_bins).reshape(shape)
+        warn_axes(support, edges, self.bins, bin_range=self.bin_range, counts=relative)
         self._set_bin_weights(edges, counts, unit, relative)
-        return self.bin_weights_[idx]
+        return self.bin_weights_.ravel()[idx]
 
     def _fit_dask(self, y, sample_weight):
-        self._check_settings()
+        self._check_settings(1)
         edges, counts, unit, support = dask_bin_counts(y, sample_weight, self.bins,
                                                        bin_range=self.bin_range)
         relative = _relative(counts, unit)
         if relative is None:
             raise _unaddable_weights()
         warn_if_crowded(relative, self.bins, support)
-        self._set_bin_weights(edges, counts, unit, relative)
+        self._set_bin_weights([edges], counts, unit, relative)
         return self
 
     def _set_bin_weights(self, edges, counts, unit, relative):
@@ -308,9 +330,12 @@ class LDS(BaseWeighter):
         The weights do not change when every sample weight is multiplied by
         the same factor: counted in units of the largest weight, the counts
         stay finite for huge weights and exact for subnormal ones. ``unit``
-        is kept for the chunks a later :meth:`partial_fit` adds.
+        is kept for the chunks a later :meth:`partial_fit` adds. ``edges``
+        holds one array per output; the grids have one axis per output.
         """
-        self.bin_edges_ = edges
+        k = len(edges)
+        self.n_outputs_ = k
+        self.bin_edges_ = edges[0] if k == 1 else list(edges)
         self.bin_counts_ = counts
         self._weight_unit = unit
         count_clip = _check_count_clip(self.count_clip)
@@ -326,20 +351,23 @@ class LDS(BaseWeighter):
             values = values / values.max()  # O(1) before inverting: scale-free
         if self.reweight == "sqrt_inv":
             values = np.sqrt(values)
-        window = kernel_window(self.kernel, self.ks, self.sigma)
-        smoothed = convolve1d(values, window, mode="constant")
+        windows = [kernel_window(self.kernel, ks, sigma) for ks, sigma in zip(
+            axis_numbers(self.ks, k, name="ks"), axis_numbers(self.sigma, k, name="sigma"))]
+        # the same window along every axis of the grid, as the 1-D case along its one
+        smoothed = smooth_grid(values, windows)
 
         occupied = smoothed > 0
         raw = np.empty_like(smoothed)
         raw[occupied] = 1.0 / smoothed[occupied]
         raw[~occupied] = raw[occupied].max()
         # Mean 1 over the fitted samples, computed per bin: sum_b c_b w_b / sum_b c_b.
-        raw *= relative.sum() / np.dot(relative, raw)
+        raw *= relative.sum() / np.dot(relative.ravel(), raw.ravel())
         self.effective_density_ = smoothed / smoothed.sum()
         self.bin_weights_ = raw
 
     def _transform(self, y):
-        return self.bin_weights_[assign_bins(y, self.bin_edges_)]
+        idx, _ = assign_joint_bins(y, self._edge_list())
+        return self.bin_weights_.ravel()[idx]
 
     def _transform_block(self, block):
         # run on a Dask worker: the block's labels are checked there

@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from ._binning import check_labels
 from ._label_estimator import LabelEstimator
 from ._sklearn import _check_sample_weight, _fit_context
 
@@ -52,7 +51,7 @@ class BaseWeighter(LabelEstimator):
     """
 
     def _validate_fit_input(self, y, sample_weight):
-        y = check_labels(y)
+        y = self._check_labels(y, reset=True)
         sample_weight = _check_sample_weight(
             sample_weight, y, dtype=np.float64, ensure_non_negative=True
         )
