@@ -59,17 +59,22 @@ class LDS(BaseWeighter):
         range; an array gives explicit increasing edges. A label on an edge
         belongs to the bin starting there; labels outside the fitted range
         take the nearest edge bin. See the user guide, "Choosing bins".
+        For labels of several outputs, one spec for all of them or a
+        list/tuple of one spec per output (a tuple of ints is one count per
+        output; shared edges are clearest as a NumPy array).
     bin_range : tuple of (float, float) or None, default=None
         With ``bins`` an int: the ``(low, high)`` the equal-width bins span,
         instead of the fitted labels' range. Fixes the bins before any label
-        is seen, which :meth:`partial_fit` needs.
+        is seen, which :meth:`partial_fit` needs. Several outputs: one pair
+        for all, or one item (a pair or None) per output.
     kernel : {'gaussian', 'triang', 'laplace'} or None, default='gaussian'
         Smoothing kernel; None means no smoothing (plain inverse or
         square-root-inverse frequency weights).
-    ks : int, default=5
-        Odd kernel size, in bins.
-    sigma : float, default=2.0
-        Kernel width, in bins (unused by ``'triang'``).
+    ks : int or tuple of int, default=5
+        Odd kernel size, in bins; one per output, or one for all.
+    sigma : float or tuple of float, default=2.0
+        Kernel width, in bins (unused by ``'triang'``); one per output, or
+        one for all.
     reweight : {'sqrt_inv', 'inverse'}, default='sqrt_inv'
         ``'sqrt_inv'`` smooths the square roots of the bin counts,
         ``'inverse'`` the counts themselves; the weight is one over the
@@ -81,20 +86,30 @@ class LDS(BaseWeighter):
 
     Attributes
     ----------
-    bin_edges_ : ndarray of shape (n_bins + 1,)
-        Bin edges.
-    bin_counts_ : ndarray of shape (n_bins,)
-        Training count per bin (weighted by ``sample_weight`` if given; inf
+    n_outputs_ : int
+        Number of outputs of the fitted labels (1 for 1-D labels).
+    bin_edges_ : ndarray of shape (n_bins + 1,), or list of such arrays
+        Bin edges; one array per output for several outputs.
+    bin_counts_ : ndarray of shape (n_bins,) or (n_bins_0, ..., n_bins_{k-1})
+        Training count per bin (per cell of the joint grid for several
+        outputs) (weighted by ``sample_weight`` if given; inf
         where weights near the largest float64 sum past it, which the
         weights themselves do not need).
-    effective_density_ : ndarray of shape (n_bins,)
+    effective_density_ : ndarray of the shape of ``bin_counts_``
         The smoothed per-bin value the weights invert (square-rooted counts
         for ``'sqrt_inv'``), normalised to sum 1.
-    bin_weights_ : ndarray of shape (n_bins,)
+    bin_weights_ : ndarray of the shape of ``bin_counts_``
         Weight of a label in each bin. Proportional to
         ``1 / effective_density_``; bins whose effective density is zero
         (far from every training label) get the largest weight of the others.
         Scaled so that the fitted samples' weights have mean 1.
+
+    Labels of up to three outputs, ``y`` of shape ``(n_samples, k)``, are
+    binned jointly: each output by its own ``bins``, a sample's bin being
+    its cell of the grid. The grid of counts is smoothed with the window
+    along each axis in turn (separable smoothing), and each sample gets the
+    inverse of the smoothed value of its cell: one weight per sample. A
+    column ``(n_samples, 1)`` is the 1-D case (raveled with a warning).
 
     Labels larger than memory can be fitted in chunks (:meth:`partial_fit`,
     with fixed bins) or as a Dask array (``fit``, ``fit_transform`` and
@@ -141,6 +156,18 @@ class LDS(BaseWeighter):
     array([4., 2., 1., 1.])
     >>> np.array_equal(lds.transform(y), lds.fit_transform(y))
     True
+
+    Two outputs, binned jointly (4 x 3 cells):
+
+    >>> Y = np.column_stack([y, [0.1, 0.2, 0.2, 0.3, 0.5, 0.9, 0.9, 1.0]])
+    >>> lds = LDS(bins=(4, 3), kernel=None, reweight="inverse").fit(Y)
+    >>> lds.bin_counts_
+    array([[4., 0., 0.],
+           [0., 1., 1.],
+           [0., 0., 1.],
+           [0., 0., 1.]])
+    >>> lds.transform(Y)
+    array([0.4, 0.4, 0.4, 0.4, 1.6, 1.6, 1.6, 1.6])
     """
 
     _max_outputs = MAX_OUTPUTS
@@ -192,8 +219,8 @@ class LDS(BaseWeighter):
 
         Parameters
         ----------
-        y : array-like or Dask array of shape (n_samples,)
-            Training labels. For a Dask array the bins are counted on the
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), or 1-D Dask array
+            Training labels (up to 3 outputs, binned jointly). For a Dask array the bins are counted on the
             workers and the weights come back as a Dask array.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; a label with weight 2 counts as if it
@@ -214,9 +241,9 @@ class LDS(BaseWeighter):
 
         Parameters
         ----------
-        y : array-like or Dask array of shape (n_samples,)
-            Labels; labels outside the fitted bins take the edge bins'
-            weights.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), or 1-D Dask array
+            Labels, with as many outputs as fitted; labels outside the
+            fitted bins take the edge bins' weights.
 
         Returns
         -------
@@ -243,8 +270,8 @@ class LDS(BaseWeighter):
 
         Parameters
         ----------
-        y : array-like of shape (n_samples,)
-            A chunk of training labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            A chunk of training labels (as many outputs in every chunk).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights of the chunk's labels.
 
@@ -420,18 +447,18 @@ def lds_weights(
 
     Parameters
     ----------
-    y : array-like of shape (n_samples,)
-        Training labels.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Training labels (up to 3 outputs, binned jointly).
     bins : {'auto', 'log'}, int or array-like, default='auto'
         Binning of the labels.
     bin_range : tuple of (float, float) or None, default=None
         Span of an int ``bins`` instead of the labels' range.
     kernel : {'gaussian', 'triang', 'laplace'} or None, default='gaussian'
         Smoothing kernel, None for none.
-    ks : int, default=5
-        Odd kernel size in bins.
-    sigma : float, default=2.0
-        Kernel width in bins.
+    ks : int or tuple of int, default=5
+        Odd kernel size in bins (one for all outputs, or one per output).
+    sigma : float or tuple of float, default=2.0
+        Kernel width in bins (one for all outputs, or one per output).
     reweight : {'sqrt_inv', 'inverse'}, default='sqrt_inv'
         Which per-bin frequency is smoothed and inverted.
     count_clip : tuple of (float, float) or None, default=None
