@@ -96,6 +96,11 @@ class AgeDBImageDataset(torch.utils.data.Dataset):
         Per-image weights (e.g. LDS weights of the ages); items are then
         ``(image, age, weight)``, which
         :meth:`skdir.estimators.DeepRegressor.fit` takes as they are.
+    name : str, default='AgeDB'
+        The data set the images belong to, named in the error raised when an
+        image is missing at read time (``"<name> image ... is missing"``);
+        :func:`~skdir.datasets._imdb_wiki.load_imdb_wiki_dir` passes
+        ``'IMDB-WIKI'``.
 
     Attributes
     ----------
@@ -117,7 +122,7 @@ class AgeDBImageDataset(torch.utils.data.Dataset):
     """
 
     def __init__(self, root, paths, ages, *, train=False, img_size=224,
-                 transform=None, generator=None, sample_weight=None):
+                 transform=None, generator=None, sample_weight=None, name="AgeDB"):
         if not isinstance(img_size, numbers.Integral) or img_size < 1:
             raise ValueError(f"img_size must be a positive int; got {img_size!r}.")
         paths = np.asarray(paths, dtype=object)
@@ -134,6 +139,7 @@ class AgeDBImageDataset(torch.utils.data.Dataset):
         self.img_size = int(img_size)
         self.transform = transform
         self.generator = generator
+        self.name = str(name)
         self.sample_weight = None
         if sample_weight is not None:
             weights = np.asarray(sample_weight, dtype=np.float32)
@@ -164,7 +170,7 @@ class AgeDBImageDataset(torch.utils.data.Dataset):
                                             generator=self.generator)
         except FileNotFoundError as exc:
             raise FileNotFoundError(
-                f"AgeDB image {str(path)!r} (item {index}) is missing under "
+                f"{self.name} image {str(path)!r} (item {index}) is missing under "
                 f"root={str(self.root)!r}."
             ) from exc
         if self.sample_weight is not None:
