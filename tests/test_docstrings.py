@@ -22,6 +22,7 @@ PUBLIC_MODULES = [
     "skdir.losses",
     "skdir.regularizers",
     "skdir.text",
+    "skdir.dense",
 ]
 
 
