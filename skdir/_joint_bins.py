@@ -72,6 +72,7 @@ def check_label_matrix(y, *, name="y", max_outputs=MAX_OUTPUTS):
     y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         float64; 1-D for one output, 2-D for ``2 <= n_outputs <= max_outputs``.
     """
+    y = _numpy_friendly(y)
     if y is not None and np.ndim(y) > 2:
         raise ValueError(
             f"{name} must be of shape (n_samples,) or (n_samples, n_outputs); got an "
@@ -89,6 +90,21 @@ def check_label_matrix(y, *, name="y", max_outputs=MAX_OUTPUTS):
             "with the product of the bins per output."
         )
     return arr
+
+
+def _numpy_friendly(y):
+    """``y``, or ``np.asarray(y)`` if it refuses numpy's array functions.
+
+    ``np.ndim`` is asked first, which array-likes that refuse
+    ``__array_function__`` (scikit-learn's ``_NotAnArray`` in its estimator
+    checks) reject; ``check_array`` reads them through ``__array__``, as
+    this does.
+    """
+    try:
+        np.ndim(y)
+    except TypeError:
+        return np.asarray(y)
+    return y
 
 
 def n_outputs_of(y):

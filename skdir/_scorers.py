@@ -44,13 +44,14 @@ class _ShotScorer:
     """
 
     def __init__(self, metric, shot, y_train, bins, many_shot_threshold,
-                 few_shot_threshold):
+                 few_shot_threshold, multioutput="uniform_average"):
         self.metric = metric
         self.shot = shot
         self.y_train = y_train
         self.bins = bins
         self.many_shot_threshold = many_shot_threshold
         self.few_shot_threshold = few_shot_threshold
+        self.multioutput = multioutput
 
     @property
     def _sign(self):
@@ -78,7 +79,7 @@ class _ShotScorer:
         value = shot_value(
             y_true, y_pred, y_train, self.metric, self.shot, self.bins,
             self.many_shot_threshold, self.few_shot_threshold, sample_weight,
-            on_empty=self._warn_empty_fold,
+            on_empty=self._warn_empty_fold, multioutput=self.multioutput,
         )
         return self._sign * value
 
@@ -98,22 +99,36 @@ class _ShotScorer:
             judged = "the training fold's counts"
         else:
             labels, counts, judged = distribution.values, distribution.counts, "y_train's counts"
-        values, inverse = np.unique(labels, return_inverse=True)
-        bins = self.bins if self.bins is None or isinstance(self.bins, str | int) \
-            else np.asarray(self.bins, dtype=np.float64).tobytes()
+        values, inverse = np.unique(labels, return_inverse=True,
+                                    axis=None if labels.ndim == 1 else 0)
+        inverse = inverse.reshape(-1)
+        bins = self.bins
+        if not (bins is None or isinstance(bins, str | int)):
+            try:
+                bins = np.asarray(bins, dtype=np.float64).tobytes()
+            except ValueError:  # one spec per output, such as ('auto', 10)
+                bins = repr(bins)
         settings = (metric, shot, bins, self.many_shot_threshold, self.few_shot_threshold)
         data = hashlib.sha1(values.tobytes() + np.bincount(inverse, counts).tobytes()
                             + repr(settings).encode())
         warn_once(
             ("empty-region", data.hexdigest()),
             f"{self!r}: a test fold of {y_true.shape[0]} samples (labels "
-            f"{y_true.min():.4g} to {y_true.max():.4g}) has no {shot}-shot sample (by "
+            f"{_label_span(y_true)}) has no {shot}-shot sample (by "
             f"{judged}), so its {metric} is NaN for every candidate and cannot rank them. "
             "Split with cv=skdir.model_selection.BinStratifiedKFold(bins=...) (the "
             "scorer's bins), which spreads every target bin over the folds. (Shown once "
             f"per data set and scorer; other folds may lack {shot}-shot samples too.)",
             UndefinedMetricWarning,
         )
+
+
+def _label_span(y):
+    """The range of the labels, per output for several outputs."""
+    if y.ndim == 1:
+        return f"{y.min():.4g} to {y.max():.4g}"
+    return ", ".join(f"output {j}: {lo:.4g} to {hi:.4g}"
+                     for j, (lo, hi) in enumerate(zip(y.min(axis=0), y.max(axis=0))))
 
 
 @validate_params(
@@ -123,6 +138,7 @@ class _ShotScorer:
         "y_train": ["array-like", LabelDistribution, None],
         "bins": BINS_OR_NONE,
         **THRESHOLDS,
+        "multioutput": [StrOptions({"uniform_average"}), "array-like"],
     },
     prefer_skip_nested_validation=True,
 )
@@ -134,6 +150,7 @@ def make_shot_scorer(
     bins=None,
     many_shot_threshold=100,
     few_shot_threshold=20,
+    multioutput="uniform_average",
 ):
     """Scorer for ``GridSearchCV`` and ``cross_validate`` on one shot region.
 
@@ -142,6 +159,11 @@ def make_shot_scorer(
     scorer reads them from the estimator it scores, so nothing about the
     test fold leaks into the partition. For other estimators pass
     ``y_train``.
+
+    Multi-output estimators (labels of shape ``(n_samples, n_outputs)``,
+    ``n_outputs`` 2 to 3) are scored in the regions of the joint bins of
+    their training labels, and the metric of each output is averaged, as
+    ``multioutput`` says (a scorer returns one number).
 
     Parameters
     ----------
@@ -153,12 +175,18 @@ def make_shot_scorer(
     y_train : array-like, LabelDistribution or None, default=None
         Fixed training labels to define the regions, for estimators that do
         not record theirs.
-    bins : None, {'auto', 'log'}, int or array-like, default=None
+    bins : None, {'auto', 'log'}, int, array-like or list, default=None
         Binning; None bins as ``LDS(bins='auto')`` on the training labels.
+        For several outputs, one spec shared by every output or one per
+        output.
     many_shot_threshold : float, default=100
         Many-shot bins have more training samples than this.
     few_shot_threshold : float, default=20
         Few-shot bins have fewer training samples than this.
+    multioutput : 'uniform_average' or array-like of shape (n_outputs,), \
+            default='uniform_average'
+        For several outputs: the mean of the outputs' metrics, or their
+        average with these weights.
 
     Returns
     -------
@@ -190,5 +218,5 @@ def make_shot_scorer(
     True
     """
     return _ShotScorer(
-        metric, shot, y_train, bins, many_shot_threshold, few_shot_threshold
+        metric, shot, y_train, bins, many_shot_threshold, few_shot_threshold, multioutput
     )

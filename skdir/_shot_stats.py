@@ -14,22 +14,57 @@ import pandas as pd
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils.validation import check_consistent_length
 
-from ._binning import check_labels
+from ._joint_bins import check_label_matrix, n_outputs_of
 from ._shots import REGIONS, shot_regions, training_distribution
-from ._sklearn import _check_sample_weight
+from ._sklearn import StrOptions, _check_sample_weight
 
 ERRORS = ("mae", "mse", "gm")
 SCORES = ("pearson", "spearman")
 SHOTS = ("all",) + REGIONS
+#: ``multioutput`` of the metrics: as scikit-learn's regression metrics.
+MULTIOUTPUT = [StrOptions({"raw_values", "uniform_average"}), "array-like"]
 #: Below this many samples the two rankings run one after the other.
 _PARALLEL_RANKS_MIN = 200_000
 
 
 def check_pair(y_true, y_pred):
-    y_true = check_labels(y_true, name="y_true")
-    y_pred = check_labels(y_pred, name="y_pred")
+    """Validate test labels and predictions of one or several outputs."""
+    y_true = check_label_matrix(y_true, name="y_true")
+    y_pred = check_label_matrix(y_pred, name="y_pred")
     check_consistent_length(y_true, y_pred)
+    if n_outputs_of(y_true) != n_outputs_of(y_pred):
+        raise ValueError(
+            f"y_true and y_pred must have the same number of outputs; got y_true with "
+            f"{n_outputs_of(y_true)} (shape {y_true.shape}) and y_pred with "
+            f"{n_outputs_of(y_pred)} (shape {y_pred.shape})."
+        )
     return y_true, y_pred
+
+
+def output_weights(multioutput, n_outputs):
+    """Weights of the outputs' average, or None for ``'raw_values'``.
+
+    ``'uniform_average'`` weighs every output alike; an array gives one
+    weight per output (normalised, as in ``np.average``).
+    """
+    if isinstance(multioutput, str):
+        return None if multioutput == "raw_values" else np.full(n_outputs, 1.0 / n_outputs)
+    weights = np.asarray(multioutput, dtype=np.float64)
+    if weights.shape != (n_outputs,):
+        raise ValueError(
+            f"multioutput given as weights must have shape ({n_outputs},), one weight per "
+            f"output of y_true; got shape {weights.shape}."
+        )
+    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0) and weights.sum() > 0):
+        raise ValueError(
+            "multioutput given as weights must be finite, non-negative and not all 0; "
+            f"got {weights.tolist()}."
+        )
+    return weights / weights.sum()
+
+
+def _columns(y):
+    return [y] if y.ndim == 1 else list(y.T)
 
 
 def _correlation(count, saa, sbb, sab, raw_aa, raw_bb):
@@ -141,7 +176,7 @@ def _weighted_errors(y_true, y_pred, w):
 
 
 def region_table(y_true, y_pred, regions, w):
-    """Metrics per region; rows all, many, medium, few."""
+    """Metrics of one output per region; rows all, many, medium, few."""
     n_regions = len(REGIONS)
     count = np.bincount(regions, minlength=n_regions)
     weight = np.bincount(regions, w, n_regions)
@@ -160,15 +195,41 @@ def region_table(y_true, y_pred, regions, w):
          _group_pearson(true_within, pred_within, regions, n_regions, w)]
     )
     columns["count"] = np.concatenate([[count.sum()], count])
-    table = pd.DataFrame(columns, index=pd.Index(SHOTS, name="shot"))
+    return pd.DataFrame(columns, index=pd.Index(SHOTS, name="shot"))
+
+
+def _warn_empty_regions(count, stacklevel):
     empty = [name for name, c in zip(REGIONS, count) if c == 0]
     if empty:
         warnings.warn(
             f"No test sample falls in the {', '.join(empty)}-shot region(s); "
             "their metrics are NaN.",
             UndefinedMetricWarning,
-            stacklevel=4,
+            stacklevel=stacklevel,
         )
+
+
+def shot_table(y_true, y_pred, regions, w, multioutput):
+    """The table of :func:`skdir.metrics.shot_metrics`, of one or several outputs.
+
+    Each output's metrics are computed in the joint regions as for 1-D
+    labels; ``'raw_values'`` stacks the per-output tables under an
+    ``output`` index level, otherwise their metrics are averaged.
+    """
+    weights = output_weights(multioutput, n_outputs_of(y_true))
+    tables = [region_table(t, p, regions, w) for t, p in zip(_columns(y_true), _columns(y_pred))]
+    # stacklevel 5: past the warning helper, this function, shot_metrics and its
+    # validate_params wrapper, to the caller
+    _warn_empty_regions(tables[0]["count"].to_numpy()[1:], stacklevel=5)
+    if weights is not None and len(tables) == 1:
+        return tables[0]
+    if weights is None:
+        return pd.concat(tables, keys=range(len(tables)), names=["output"])
+    metrics = [c for c in tables[0].columns if c != "count"]
+    table = tables[0].copy()
+    # NaN in any output (an undefined correlation) stays NaN in the average
+    table[metrics] = np.tensordot(weights, np.stack([t[metrics].to_numpy() for t in tables]),
+                                  axes=1)
     return table
 
 
@@ -194,7 +255,8 @@ def _warn_empty_region(shot, metric, y_true, distribution):
 
 
 def shot_value(y_true, y_pred, y_train, metric, shot, bins, many, few, sample_weight,
-                on_empty=_warn_empty_region):
+               on_empty=_warn_empty_region, multioutput="uniform_average"):
+    weights = output_weights(multioutput, n_outputs_of(y_true))
     w = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
     if shot != "all":
         distribution = training_distribution(y_train)
@@ -209,4 +271,8 @@ def shot_value(y_true, y_pred, y_train, metric, shot, bins, many, few, sample_we
         if not mask.any():
             on_empty(shot, metric, y_true, distribution)
         y_true, y_pred, w = y_true[mask], y_pred[mask], w[mask]
-    return region_value(y_true, y_pred, metric, w)
+    if y_true.ndim == 1 and weights is not None:
+        return region_value(y_true, y_pred, metric, w)
+    values = np.array([region_value(t, p, metric, w)
+                       for t, p in zip(_columns(y_true), _columns(y_pred))])
+    return values if weights is None else float(values @ weights)
