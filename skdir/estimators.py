@@ -35,6 +35,7 @@ from ._deep.fds_cycle import FDSMixin  # noqa: E402
 from ._deep.inputs import InputsMixin, is_dataset  # noqa: E402
 from ._deep.mlp import ACTIVATIONS, MLP  # noqa: E402
 from ._deep.net import DIRNet  # noqa: E402
+from ._deep.outputs import OutputsMixin  # noqa: E402
 from ._deep.params import ParamsMixin  # noqa: E402
 from ._deep.rrt import RRTMixin  # noqa: E402
 from ._deep.runtime import RuntimeMixin  # noqa: E402
@@ -50,14 +51,17 @@ def _is_module_spec(value):
     return value is None or isinstance(value, nn.Module) or callable(value)
 
 
-class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, ComponentsMixin, TrainingMixin,
-                    FDSMixin, RRTMixin, NeuralNetRegressor):
+class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, OutputsMixin, ComponentsMixin,
+                    TrainingMixin, FDSMixin, RRTMixin, NeuralNetRegressor):
     """Neural network regressor with FDS, per-sample weights and GPU training.
 
     A :class:`skorch.NeuralNetRegressor` that trains
     ``head(fds(module(X)))``: ``module`` maps a batch of ``X`` to features of
     shape (batch, n_features), the optional FDS layer calibrates them during
-    training, and a linear head predicts one value per sample. ``fit`` takes
+    training, and a linear head predicts one value per sample (one per
+    output for labels of shape (n_samples, n_outputs), 2 to 3 outputs:
+    targets standardised per output, each sample's loss the mean of its
+    outputs' losses, FDS on the joint bins). ``fit`` takes
     ``sample_weight``, which scales each sample's loss
     (``mean(weight * loss)`` per batch, as in the DIR paper), also inside a
     :class:`~sklearn.pipeline.Pipeline` or
@@ -163,7 +167,8 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, ComponentsMixin, Tra
         ``fds__bins`` ({'auto', 'log'}, int or array of edges, default
         'auto') bins the training labels as :class:`skdir.reweight.LDS`
         does, always in label units (explicit edges let :meth:`initialize`
-        build the layer without data).
+        build the layer without data); for several outputs, jointly, with
+        one spec for every output or one per output, as LDS takes them.
 
     Attributes
     ----------
@@ -178,15 +183,20 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, ComponentsMixin, Tra
         Per-epoch (and per-batch) records: losses, durations.
     regularizers_ : torch.nn.ModuleList
         The regularisers in use (empty without).
+    n_outputs_ : int
+        Outputs the network predicts: 1 for labels of shape (n_samples,)
+        or (n_samples, 1).
     label_distribution_ : LabelDistribution
         The training labels, for :func:`skdir.metrics.make_shot_scorer`:
         those of the fit that built the network (after a data-free
         :meth:`initialize`, those of the first ``partial_fit``).
-    fds_bin_edges_ : ndarray of shape (n_bins + 1,)
-        FDS bin edges, in label units (when ``fds=True``).
-    target_mean_, target_std_ : float
+    fds_bin_edges_ : ndarray of shape (n_bins + 1,) or list of ndarray
+        FDS bin edges, in label units (when ``fds=True``); for several
+        outputs, one array per output (the axes of the joint bins).
+    target_mean_, target_std_ : float or ndarray of shape (n_outputs_,)
         The standardisation of the target (0.0 and 1.0 without
-        ``standardize_target``), read from the module's buffers.
+        ``standardize_target``), read from the module's buffers; one per
+        output for several outputs.
     n_features_in_ : int
         Number of columns of ``X`` (its second dimension).
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -210,6 +220,9 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, ComponentsMixin, Tra
     (4,)
     >>> net.module_.fds.n_updates, net.module_.fds.n_bins == len(net.fds_bin_edges_) - 1
     (3, True)
+    >>> Y = np.c_[y, X[:, 1]]  # two outputs: a head of two units, FDS on joint bins
+    >>> net.fit(X, Y).predict(X[:4]).shape, len(net.fds_bin_edges_)  # edges per output
+    ((4, 2), 2)
     """
 
     prefixes_ = [*NeuralNetRegressor.prefixes_, "fds"]
@@ -384,9 +397,13 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, ComponentsMixin, Tra
             yields ``(X, y)`` or ``(X, y, sample_weight)`` items; its labels
             are read once (see the user guide), its inputs every epoch, so
             augmentation in ``__getitem__`` is drawn afresh each time.
-        y : array-like or Tensor of shape (n_samples,), default=None
+        y : array-like or Tensor of shape (n_samples,) or (n_samples, n_outputs), default=None
             Labels, any integer or floating-point dtype; None when ``X`` is
-            a Dataset.
+            a Dataset. Two or three outputs train a head of as many units
+            (a column (n_samples, 1) is one output, raveled with a
+            ``DataConversionWarning``); the loss and the regularisers must
+            define several outputs (``loss='balanced_mse'``, ``'dist'`` and
+            ``ConR`` do not, and are refused).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative per-sample weights: each batch's loss is
             ``mean(weight * loss)``.
@@ -418,7 +435,7 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, ComponentsMixin, Tra
         return self._fit(X, y, sample_weight, reset=not self.initialized_, **fit_params)
 
     def predict(self, X):
-        """Predict one value per sample, in label units (evaluation mode).
+        """Predict one value per sample (per output), in label units (evaluation mode).
 
         Parameters
         ----------
@@ -427,12 +444,13 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, ComponentsMixin, Tra
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs_)
             Predictions, float64.
         """
         out = torch.cat(list(self.forward_iter(X, training=False)))
         mean, std = self._target_scaling()
-        return out.numpy().astype(np.float64).reshape(-1) * std + mean
+        shape = (-1,) if np.ndim(mean) == 0 else (-1, np.size(mean))
+        return out.numpy().astype(np.float64).reshape(shape) * std + mean
 
     def forward_iter(self, X, training=False, device="cpu"):
         """Yield the network's output batch by batch, in trained units (see skorch).

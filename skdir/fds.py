@@ -9,6 +9,7 @@ regression head, active only while training.
 This module needs the ``deep`` extra: ``pip install 'scikit-dir[deep]'``.
 """
 
+import math
 from numbers import Integral
 
 from ._extras import import_extra
@@ -18,10 +19,11 @@ import_extra("torch", "deep", "skdir.fds")
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from ._binning import assign_bins, bin_edges, check_labels  # noqa: E402
+from ._binning import bin_edges  # noqa: E402
 from ._constraints import FDS_UPDATE_MODES  # noqa: E402
-from ._deep.checks import check_values  # noqa: E402
+from ._deep.fds_grid import check_batch, label_bins, layer_edges, smooth_cells  # noqa: E402
 from ._fds_settings import check_fds_params  # noqa: E402
+from ._joint_bins import check_label_matrix, joint_bin_edges  # noqa: E402
 from ._kernels import kernel_window, smoothing_taps  # noqa: E402
 
 __all__ = ["FDS", "UPDATE_MODES", "smoothing_taps"]
@@ -45,6 +47,12 @@ class FDS(nn.Module):
 
     In evaluation mode, or when no bins are given, it is the identity.
 
+    For labels of several outputs (``n_outputs`` 2 to 3), the bins are the
+    *joint bins*, the cells of the grid of every output's bins (see
+    :mod:`skdir._joint_bins`), numbered row-major: the statistics are kept
+    per cell and smoothed along each axis of the grid in turn, with the
+    same window and mirror padding as along the single axis of 1-D labels.
+
     The calibration is gathered per sample and out of place (autograd works
     when the features come out of an in-place ReLU), the statistics are
     accumulated with ``index_add_`` in float64; there is no Python loop over
@@ -65,9 +73,11 @@ class FDS(nn.Module):
     ----------
     n_features : int
         Width of the features (second dimension).
-    bin_edges : array-like of shape (n_bins + 1,)
+    bin_edges : array-like of shape (n_bins + 1,), or list of them
         Increasing bin edges, e.g. from :meth:`from_labels` or
-        :func:`skdir._binning.bin_edges`, so that FDS bins agree with LDS.
+        :func:`skdir._binning.bin_edges`, so that FDS bins agree with LDS;
+        a list of 2 to 3 arrays, one per output, for joint bins (as
+        :attr:`skdir.reweight.LDS.bin_edges_` of multi-output labels).
     kernel : {'gaussian', 'triang', 'laplace'}, default='gaussian'
         Smoothing kernel (the LDS windows, rescaled to sum 1).
     ks : int, default=5
@@ -98,6 +108,9 @@ class FDS(nn.Module):
 
     Attributes
     ----------
+    grid_shape : tuple of int
+        Bins per output: ``(n_bins,)`` for one output; ``n_bins`` is then
+        the number of joint bins, ``prod(grid_shape)``.
     running_mean, running_var : Tensor of shape (n_bins, n_features)
         Running per-bin mean and unbiased variance (float64).
     smoothed_mean, smoothed_var : Tensor of shape (n_bins, n_features)
@@ -165,8 +178,9 @@ class FDS(nn.Module):
 
     def _build(self, n_features, bin_edges, *, kernel, ks, sigma, momentum, clip,
                start_update, start_smooth, update, validate_bins):
-        edges = _edges(bin_edges)
-        n_bins = edges.size - 1
+        axes = layer_edges(bin_edges)
+        self.grid_shape = tuple(e.size - 1 for e in axes)
+        n_bins = math.prod(self.grid_shape)
         window = kernel_window(kernel, ks, sigma)
         window = window / window.sum()
         self.validate_bins = bool(validate_bins)
@@ -185,10 +199,14 @@ class FDS(nn.Module):
         self._acc = None
 
         f64 = torch.float64
-        self.register_buffer("bin_edges", torch.as_tensor(edges, dtype=f64))
+        # one output: `bin_edges` and `taps`; joint bins: one of each per axis
+        suffixes = [""] if len(axes) == 1 else [f"_{j}" for j in range(len(axes))]
+        for suffix, edges in zip(suffixes, axes, strict=True):
+            self.register_buffer("bin_edges" + suffix, torch.as_tensor(edges, dtype=f64))
+            taps = smoothing_taps(edges.size - 1, ks)
+            self.register_buffer("taps" + suffix, torch.as_tensor(taps, dtype=torch.long),
+                                 persistent=False)
         self.register_buffer("window", torch.as_tensor(window, dtype=f64), persistent=False)
-        self.register_buffer("taps", torch.as_tensor(smoothing_taps(n_bins, ks), dtype=torch.long),
-                             persistent=False)
         shape = (n_bins, int(n_features))
         self.register_buffer("running_mean", torch.zeros(shape, dtype=f64))
         self.register_buffer("running_var", torch.zeros(shape, dtype=f64))
@@ -206,12 +224,13 @@ class FDS(nn.Module):
 
         Parameters
         ----------
-        y : array-like of shape (n_samples,)
-            Training labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Training labels; several outputs (2 to 3) are binned jointly.
         n_features : int
             Feature width.
         bins : {'auto', 'log'}, int or array-like, default='auto'
-            As for :class:`skdir.reweight.LDS`.
+            As for :class:`skdir.reweight.LDS` (per output, or one spec per
+            output, for multi-output labels).
         **kwargs : dict
             Other parameters of :class:`FDS`.
 
@@ -220,12 +239,21 @@ class FDS(nn.Module):
         fds : FDS
             A new layer.
         """
-        return cls(n_features, bin_edges(check_labels(y), bins), **kwargs)
+        y = check_label_matrix(y)
+        edges = bin_edges(y, bins) if y.ndim == 1 else joint_bin_edges(y, bins)
+        return cls(n_features, edges, **kwargs)
 
     @property
     def n_bins(self):
-        """Number of target bins."""
+        """Number of target bins (of joint bins, for several outputs)."""
         return self.count.shape[0]
+
+    @property
+    def axis_edges(self):
+        """The bin edges of each output, a list of float64 tensors."""
+        if len(self.grid_shape) == 1:
+            return [self.bin_edges]
+        return [getattr(self, f"bin_edges_{j}") for j in range(len(self.grid_shape))]
 
     @property
     def n_features(self):
@@ -261,18 +289,17 @@ class FDS(nn.Module):
 
         Parameters
         ----------
-        y : array-like or Tensor of shape (n_samples,)
-            Labels.
+        y : array-like or Tensor of shape (n_samples,) or (n_samples, n_outputs)
+            Labels; one column per output for joint bins.
 
         Returns
         -------
         bins : LongTensor of shape (n_samples,)
-            On the device of this layer.
+            On the device of this layer (the flat index of joint bins).
         """
         if isinstance(y, torch.Tensor):
             y = y.detach().cpu().numpy()
-        edges = self.bin_edges.cpu().numpy()
-        idx = assign_bins(check_labels(y), edges)
+        idx = label_bins(y, [e.cpu().numpy() for e in self.axis_edges])
         return torch.as_tensor(idx, dtype=torch.long, device=self.count.device)
 
     def forward(self, features, bins=None):
@@ -404,13 +431,15 @@ class FDS(nn.Module):
 
         Bins never seen take no part in the smoothing: the window is
         renormalised over the seen bins it covers (with every bin seen this
-        is the plain mirror-padded convolution).
+        is the plain mirror-padded convolution; for joint bins, the
+        separable one, axis by axis).
         """
         seen = (self.count > 0).to(torch.float64)[:, None]
-        weights = self.window[None, :, None]
+        taps = [self.taps] if len(self.grid_shape) == 1 else [
+            getattr(self, f"taps_{j}") for j in range(len(self.grid_shape))]
 
         def smooth(x):
-            return (x[self.taps] * weights).sum(dim=1)
+            return smooth_cells(x, taps, self.window)
 
         mass = smooth(seen)
         covered = mass > 0
@@ -454,42 +483,11 @@ class FDS(nn.Module):
         self.frozen = bool(state.get("frozen", False))
 
     def extra_repr(self):
-        return (f"n_features={self.n_features}, n_bins={self.n_bins}, kernel={self.kernel!r}, "
-                f"ks={self.ks}, sigma={self.sigma}, momentum={self.momentum}, "
+        grid = "" if len(self.grid_shape) == 1 else f", grid_shape={self.grid_shape}"
+        return (f"n_features={self.n_features}, n_bins={self.n_bins}{grid}, kernel="
+                f"{self.kernel!r}, ks={self.ks}, sigma={self.sigma}, momentum={self.momentum}, "
                 f"clip={self.clip}, start_update={self.start_update}, "
                 f"start_smooth={self.start_smooth}, update={self.update!r}")
 
     def _check(self, features, bins):
-        if features.ndim != 2 or features.shape[1] != self.n_features:
-            raise ValueError(
-                f"FDS expects features of shape (batch, {self.n_features}); got "
-                f"{tuple(features.shape)}."
-            )
-        if bins.ndim != 1 or bins.shape[0] != features.shape[0] or bins.dtype != torch.long:
-            raise ValueError(
-                f"FDS expects bins as a LongTensor of shape ({features.shape[0]},); got "
-                f"{bins.dtype} of shape {tuple(bins.shape)}."
-            )
-        if self.validate_bins and bins.numel():
-            # DeepRegressor skips this: its bins come from bin_index
-            expected = (f"FDS expects bin indices in [0, {self.n_bins}) (the layer has "
-                        f"{self.n_bins} bins)")
-
-            def details():
-                low, high = (int(v) for v in torch.aminmax(bins))
-                return (f"{expected}; got indices from {low} to {high}. Bin labels with "
-                        "FDS.bin_index(y).")
-
-            check_values(((bins >= 0) & (bins < self.n_bins)).all(), expected + ".", details)
-
-
-def _edges(edges):
-    if isinstance(edges, torch.Tensor):
-        edges = edges.detach().cpu().numpy()
-    if isinstance(edges, str | Integral) or edges is None:
-        raise ValueError(
-            f"bin_edges must be an increasing array of at least 3 bin edges; got "
-            f"{edges!r}. To bin training labels, use FDS.from_labels(y, n_features, "
-            "bins=...) (DeepRegressor does this from fds__bins)."
-        )
-    return bin_edges(None, edges, name="bin_edges")
+        check_batch(self, features, bins)

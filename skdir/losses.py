@@ -63,6 +63,8 @@ class WeightedMSELoss(WeightedLoss):
     (tensor(5.), tensor(1.))
     """
 
+    multi_output = True  # elementwise
+
     def per_sample(self, input, target):
         return (input - target) ** 2
 
@@ -77,6 +79,8 @@ class WeightedL1Loss(WeightedLoss):
     >>> WeightedL1Loss()(torch.tensor([1.0, -3.0]), torch.zeros(2), weight=torch.tensor([1.0, 2.0]))
     tensor(3.5000)
     """
+
+    multi_output = True  # elementwise
 
     def per_sample(self, input, target):
         return (input - target).abs()
@@ -100,6 +104,8 @@ class WeightedHuberLoss(WeightedLoss):
     >>> WeightedHuberLoss(beta=1.0)(torch.tensor([0.5, 3.0]), torch.zeros(2))
     tensor(1.3125)
     """
+
+    multi_output = True  # elementwise
 
     def __init__(self, beta=1.0):
         super().__init__()
@@ -148,6 +154,8 @@ class WeightedFocalL1Loss(_FocalMixin, WeightedLoss):
     True
     """
 
+    multi_output = True  # elementwise
+
     def per_sample(self, input, target):
         err = input - target
         return err.abs() * self._modulation(err)
@@ -172,6 +180,8 @@ class WeightedFocalMSELoss(_FocalMixin, WeightedLoss):
     >>> round(float(WeightedFocalMSELoss()(torch.tensor([10.0]), torch.zeros(1))), 3)
     76.159
     """
+
+    multi_output = True  # elementwise
 
     def per_sample(self, input, target):
         err = input - target
@@ -413,6 +423,8 @@ class PerSampleLoss(WeightedLoss):
     >>> loss(torch.tensor([2.0, 0.0]), torch.zeros(2), weight=torch.tensor([1.0, 5.0]))
     tensor(0.8750)
     """
+
+    multi_output = True  # elementwise
 
     def __init__(self, loss):
         super().__init__()

@@ -53,7 +53,11 @@ class Regularizer(nn.Module):
       sample weights.
 
     ``y`` and ``y_pred`` are in the units the network is trained on
-    (standardised when the estimator standardises the target).
+    (standardised when the estimator standardises the target). For labels
+    of several outputs they are of shape (batch, n_outputs), and the
+    estimator takes a regulariser only when its class attribute
+    ``multi_output`` is True (False here, and for :class:`ConR`, whose label
+    distances are those of scalar labels).
 
     Examples
     --------
@@ -70,6 +74,8 @@ class Regularizer(nn.Module):
     >>> FeatureL2(weight=0.5)(torch.ones(4, 2), torch.zeros(4), torch.zeros(4))
     tensor(1.)
     """
+
+    multi_output = False
 
     def forward(self, features, y, y_pred, sample_weight=None):
         """The term for a batch, a 0-dim tensor; see the class docstring."""

@@ -483,7 +483,7 @@ def _nan(a):
         (lambda X, y: (X, _nan(y), {}), ValueError, "NaN"),
         (lambda X, y: (torch.as_tensor(_nan(X)), y, {}), ValueError, "NaN"),
         (lambda X, y: (X[:, 0], y, {}), ValueError, "2D"),
-        (lambda X, y: (X, np.c_[y, y], {}), ValueError, "1-D"),
+        (lambda X, y: (X, np.c_[y, y, y, y], {}), ValueError, "at most 3 outputs"),
         (lambda X, y: (X[:-1], y, {}), ValueError, "inconsistent numbers of samples"),
         (lambda X, y: (X, None, {}), ValueError, "requires y"),
         (lambda X, y: (X, y, {"sample_weight": np.ones(3)}), ValueError, "sample_weight"),

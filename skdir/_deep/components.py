@@ -69,8 +69,13 @@ class ComponentsMixin:
                 f"module must build a torch.nn.Module; got {type(extractor).__name__}."
             )
         width = feature_width(extractor, None if info is None else info["probe"])
-        net = DIRNet(extractor, width, self._fds_layer(width, fitting=info is not None))
         old = getattr(self, "module_", None)
+        if info is not None:
+            n_outputs = info["n_outputs"]
+        else:  # without data: one output, or as many as the net skorch rebuilds
+            n_outputs = 1 if old is None else self._dirnet().n_outputs
+        net = DIRNet(extractor, width, self._fds_layer(width, fitting=info is not None),
+                     n_outputs=n_outputs)
         if info is not None:
             net.set_target_scaling(*info["target"], info["y_mean"])
         elif old is not None:
@@ -96,7 +101,7 @@ class ComponentsMixin:
             return  # initialize() without data: load_params or the first fit brings them
         dist = self.label_distribution_
         mean, std = self._target_scaling()
-        y = np.repeat(dist.values, np.round(dist.counts).astype(np.int64))
+        y = np.repeat(dist.values, np.round(dist.counts).astype(np.int64), axis=0)
         criterion.fit_labels(torch.from_numpy(y), scale=std, shift=mean)
         self._loss_labels_fitted = True
 
@@ -143,6 +148,7 @@ class ComponentsMixin:
             criterion = loss(**kwargs)
         if not isinstance(criterion, WeightedLoss):
             criterion = PerSampleLoss(criterion)
+        self._check_built_loss(criterion)
         # the sample weights were checked on the host when packed: no
         # host-device sync per batch to check them again
         criterion.check_weights = False

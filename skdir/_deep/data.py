@@ -269,7 +269,8 @@ class LabelledDataset(Dataset):
         if self.y is not None:
             y = self.y[i]
         elif isinstance(item, (tuple, list)) and len(item) > 1:
-            y = torch.as_tensor(item[1], dtype=torch.float64).reshape(())
+            y = torch.as_tensor(item[1], dtype=torch.float64)
+            y = y.reshape(()) if y.numel() == 1 else y.reshape(-1)  # a vector: one per output
             if len(item) > 2:
                 inputs["sample_weight"] = torch.as_tensor(item[2], dtype=torch.float32)
         else:

@@ -10,6 +10,7 @@ LDS's default), so they are written once.
 import inspect
 from numbers import Integral
 
+import numpy as np
 import torch
 from skorch.utils import to_tensor
 from torch import nn
@@ -18,6 +19,7 @@ from .._bin_warnings import warn_outside_edges
 from .._binning import bin_edges, check_not_constant
 from .._constraints import BINS
 from .._fds_settings import FDS_RULES, check_fds_params
+from .._joint_bins import assign_joint_bins, axis_bins, joint_bin_edges, warn_axes
 from .._sklearn import validate_parameter_constraints
 from ..fds import FDS
 from .data import resolve_device
@@ -57,7 +59,8 @@ class FDSMixin:
         return settings
 
     def _fit_fds_bins(self, y, sample_weight):
-        """``fds_bin_edges_`` from the training labels (label units)."""
+        """``fds_bin_edges_`` from the training labels (label units): an array
+        of edges, or a list of one per output (the joint bins of LDS)."""
         if not self.fds:
             if hasattr(self, "fds_bin_edges_"):
                 del self.fds_bin_edges_
@@ -65,11 +68,25 @@ class FDSMixin:
         bins = self._fds_settings()["bins"]
         # the bins LDS would form: zero-weight labels do not stretch them
         support = y if sample_weight is None or sample_weight.all() else y[sample_weight > 0]
+        if y.ndim == 2:
+            self.fds_bin_edges_ = self._joint_fds_bins(support, bins)
+            return
         if bins is None or isinstance(bins, str | Integral):
             check_not_constant(support, purpose="to form the FDS bins (fds=True)")
         edges = bin_edges(support, bins, name="fds__bins")
         warn_outside_edges(support, edges, bins, name="fds__bins")
         self.fds_bin_edges_ = edges
+
+    def _joint_fds_bins(self, support, bins):
+        for j, spec in enumerate(axis_bins(bins, support.shape[1], name="fds__bins")):
+            if spec is None or isinstance(spec, str | Integral):
+                check_not_constant(support[:, j],
+                                   purpose=f"to form the FDS bins of y[:, {j}] (fds=True)")
+        edges = joint_bin_edges(support, bins, name="fds__bins")
+        idx, shape = assign_joint_bins(support, edges)
+        counts = np.bincount(idx, minlength=int(np.prod(shape))).reshape(shape)
+        warn_axes(support, edges, bins, counts=counts, name="fds__bins")
+        return edges
 
     def _fds_layer(self, width, fitting):
         """The FDS layer for features of ``width``, or None without FDS."""

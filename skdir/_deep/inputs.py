@@ -14,7 +14,8 @@ from sklearn.utils.validation import check_array, check_consistent_length, valid
 from torch.utils.data import DataLoader, Dataset, Subset
 
 from .._bin_warnings import warn_if_crowded
-from .._binning import assign_bins, check_labels
+from .._binning import assign_bins
+from .._joint_bins import assign_joint_bins, check_label_matrix
 from .._shots import LabelDistribution
 from .._sklearn import _check_feature_names, _check_sample_weight
 from .data import ArrayDataset, LabelledDataset, _float32, as_tensor
@@ -42,15 +43,24 @@ def _host(values):
 
 
 def _labels_only(items):
-    """Collate the labels (and weights) of ``(X, y[, w])`` items, not the inputs."""
-    y = torch.cat([torch.as_tensor(_host(item[1])).reshape(-1) for item in items])
+    """Collate the labels (and weights) of ``(X, y[, w])`` items, not the inputs.
+
+    An item's label is a number (or one value in an array), or a vector of
+    one value per output: the labels come as (batch,) or (batch, n_outputs).
+    """
+    labels = [torch.as_tensor(_host(item[1])).reshape(-1) for item in items]
+    y = torch.cat(labels) if labels[0].shape[0] == 1 else torch.stack(labels)
     if len(items[0]) < 3:
         return y, None
     return y, torch.cat([torch.as_tensor(_host(item[2])).reshape(-1) for item in items])
 
 
 def _label_mean(y, sample_weight):
-    """Start value of the head's bias: the (weighted) mean label."""
+    """Start value of the head's bias: the (weighted) mean label (one per output)."""
+    if y.ndim == 2:
+        weights = sample_weight if sample_weight is not None and sample_weight.sum() > 0 \
+            else None
+        return np.average(y, axis=0, weights=weights)
     if sample_weight is not None and sample_weight.sum() > 0:
         return float(np.average(y, weights=sample_weight))
     return float(np.mean(y))
@@ -112,7 +122,7 @@ class InputsMixin:
             )
         if isinstance(y, torch.Tensor):
             y = y.detach().cpu().numpy()
-        y = check_labels(y)
+        y = check_label_matrix(y)
         big = np.abs(y) > np.finfo(np.float32).max
         if big.any():
             raise ValueError(
@@ -189,6 +199,7 @@ class InputsMixin:
             if isinstance(sample_weight, torch.Tensor):
                 sample_weight = sample_weight.detach().cpu().numpy()
             probe = Xt[:2].detach().cpu().clone()
+        n_outputs = self._check_outputs(y, reset=reset)
         sw = None
         if sample_weight is not None:
             sw = _check_sample_weight(sample_weight, y, dtype=np.float64,
@@ -201,7 +212,10 @@ class InputsMixin:
         if sw is not None:
             extras["sample_weight"] = torch.from_numpy(sw.astype(np.float32))
         edges = getattr(self, "fds_bin_edges_", None)
-        if edges is not None:
+        if edges is not None and y.ndim == 2:
+            # the joint bins' warnings were given with their edges
+            extras["fds_bins"] = torch.from_numpy(assign_joint_bins(y, edges)[0].astype(np.int64))
+        elif edges is not None:
             idx = assign_bins(y, edges)
             if reset:
                 warn_if_crowded(np.bincount(idx, minlength=edges.size - 1),
@@ -209,7 +223,7 @@ class InputsMixin:
             extras["fds_bins"] = torch.from_numpy(idx.astype(np.int64))
         if reset:
             mean, std = self._new_target_scaling(y, sw)
-            self._init_info_ = {"probe": probe, "target": (mean, std),
+            self._init_info_ = {"probe": probe, "target": (mean, std), "n_outputs": n_outputs,
                                 "y_mean": _label_mean((y - mean) / std, sw)}
         elif first:
             try:
@@ -224,12 +238,19 @@ class InputsMixin:
         return ArrayDataset({"X": Xt, **extras}, y=labels)
 
     def _new_target_scaling(self, y, sample_weight):
-        """``(mean, std)`` of the training labels, or ``(0, 1)`` when not standardising."""
+        """``(mean, std)`` of the training labels, or ``(0, 1)`` when not standardising.
+
+        Floats for one output; arrays of one value per output for several.
+        """
+        k = None if y.ndim == 1 else y.shape[1]
         if not self.standardize_target:
-            return 0.0, 1.0
+            return (0.0, 1.0) if k is None else (np.zeros(k), np.ones(k))
         # zero-weight labels take no part in training: they do not shift it
         support = y if sample_weight is None or sample_weight.all() else y[sample_weight > 0]
         support = y if support.size == 0 else support
+        if k is not None:
+            std = np.std(support, axis=0)
+            return np.mean(support, axis=0), np.where((std > 0) & np.isfinite(std), std, 1.0)
         std = float(np.std(support))
         return float(np.mean(support)), (std if std > 0 and np.isfinite(std) else 1.0)
 
@@ -240,16 +261,21 @@ class InputsMixin:
         with its parameters.
         """
         net = self._dirnet()
+        if net.target_mean.ndim:  # one per output
+            return (net.target_mean.detach().cpu().numpy().copy(),
+                    net.target_std.detach().cpu().numpy().copy())
         return float(net.target_mean), float(net.target_std)
 
     @property
     def target_mean_(self):
-        """The label mean subtracted before training (0.0 without ``standardize_target``)."""
+        """The label mean subtracted before training (0.0 without ``standardize_target``);
+        an array of one per output for multi-output labels."""
         return self._target_scaling()[0]
 
     @property
     def target_std_(self):
-        """The label standard deviation divided out (1.0 without ``standardize_target``)."""
+        """The label standard deviation divided out (1.0 without ``standardize_target``);
+        an array of one per output for multi-output labels."""
         return self._target_scaling()[1]
 
     def _eval_dataset(self, dataset):

@@ -28,6 +28,14 @@ class WeightedLoss(nn.Module):
         ValueError on the CPU; on a GPU an asynchronous assert, which needs
         no host-device sync. :class:`~skdir.estimators.DeepRegressor`,
         which checks its sample weights once on the host, turns it off.
+    multi_output : bool
+        Class attribute: whether the loss defines labels of several
+        outputs (False here). :class:`~skdir.estimators.DeepRegressor`
+        trains multi-output labels only with a loss that sets it True, one
+        whose ``per_sample`` is elementwise: it passes the ``(batch,
+        n_outputs)`` predictions and labels flattened, each sample's weight
+        repeated for its outputs, so the value is the mean over samples of
+        the weight times the sample's mean loss over its outputs.
 
     Examples
     --------
@@ -41,6 +49,7 @@ class WeightedLoss(nn.Module):
     """
 
     check_weights = True
+    multi_output = False
 
     def per_sample(self, input, target):
         """Loss of each sample, shape ``(batch,)``."""
@@ -56,13 +65,13 @@ class WeightedLoss(nn.Module):
 
         Parameters
         ----------
-        y : Tensor of shape (n_samples,)
+        y : Tensor of shape (n_samples,) or (n_samples, n_outputs)
             The training labels (float64), in label units, exactly as
             given: a loss that bins them sees integer labels as integers.
-        scale : float, default=1.0
+        scale : float or ndarray of shape (n_outputs,), default=1.0
             The target's standard deviation under ``standardize_target``,
-            else 1.0.
-        shift : float, default=0.0
+            else 1.0 (one per output for multi-output labels).
+        shift : float or ndarray of shape (n_outputs,), default=0.0
             The target's mean under ``standardize_target``, else 0.0.
 
         Returns

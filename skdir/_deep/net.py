@@ -1,5 +1,6 @@
 """The module DeepRegressor trains: feature extractor, optional FDS, linear head."""
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -7,7 +8,7 @@ __all__ = ["DIRNet", "feature_width"]
 
 
 class DIRNet(nn.Module):
-    """``head(fds(extractor(X)))``, one prediction per sample.
+    """``head(fds(extractor(X)))``, one prediction (or one per output) per sample.
 
     Parameters
     ----------
@@ -17,14 +18,17 @@ class DIRNet(nn.Module):
         Feature width.
     fds : skdir.fds.FDS or None, default=None
         Feature distribution smoothing between the extractor and the head.
+    n_outputs : int, default=1
+        Outputs of the head. With 1, the network predicts shape (batch,);
+        with more, (batch, n_outputs).
 
     Attributes
     ----------
     head : nn.Linear
-        The regression head, ``n_features -> 1``.
-    target_mean, target_std : Tensor of shape ()
+        The regression head, ``n_features -> n_outputs``.
+    target_mean, target_std : Tensor of shape () or (n_outputs,)
         Buffers (float64): the network predicts ``(label - target_mean) /
-        target_std``; saved and loaded with the parameters.
+        target_std`` (per output); saved and loaded with the parameters.
     target_fitted : Tensor of shape ()
         Buffer (bool): whether ``target_mean`` and ``target_std`` were set
         from training labels (False after ``initialize()`` without data).
@@ -44,14 +48,16 @@ class DIRNet(nn.Module):
     torch.Size([5])
     """
 
-    def __init__(self, extractor, n_features, fds=None):
+    def __init__(self, extractor, n_features, fds=None, n_outputs=1):
         super().__init__()
         self.extractor = extractor
         self.fds = fds
-        self.head = nn.Linear(n_features, 1)
+        self.head = nn.Linear(n_features, n_outputs)
         self.extractor_frozen = False
-        self.register_buffer("target_mean", torch.tensor(0.0, dtype=torch.float64))
-        self.register_buffer("target_std", torch.tensor(1.0, dtype=torch.float64))
+        # one output: 0-dim buffers, as saved by the releases before multi-output
+        shape = () if n_outputs == 1 else (n_outputs,)
+        self.register_buffer("target_mean", torch.zeros(shape, dtype=torch.float64))
+        self.register_buffer("target_std", torch.ones(shape, dtype=torch.float64))
         # The flags are bool buffers rather than extra state, so that
         # save_params(use_safetensors=True), which takes tensors only, still
         # works for a net without FDS (whose layer saves extra state); the
@@ -60,23 +66,40 @@ class DIRNet(nn.Module):
         self.register_buffer("extractor_frozen_flag", torch.tensor(False))
         self.register_load_state_dict_post_hook(_apply_loaded_freeze)
 
+    @property
+    def n_outputs(self):
+        """Outputs of the head."""
+        return self.head.out_features
+
     def forward(self, X, fds_bins=None, return_features=False, **kwargs):
-        """Predictions (batch,), in trained units; with ``return_features``,
-        also the extractor's features (batch, n_features), before FDS."""
+        """Predictions (batch,) or (batch, n_outputs), in trained units; with
+        ``return_features``, also the extractor's features (batch,
+        n_features), before FDS."""
         features = self.extractor(X, **kwargs)
         z = features if self.fds is None else self.fds(features, fds_bins)
-        out = self.head(z).squeeze(-1)
+        out = self.head(z)
+        if self.n_outputs == 1:
+            out = out.squeeze(-1)
         return (out, features) if return_features else out
 
     @torch.no_grad()
     def set_target_scaling(self, mean, std, head_start):
         """Standardise the target by ``mean`` and ``std`` and start the head's
         bias at ``head_start`` (the mean label, standardised), in place: an
-        optimizer may already hold the bias."""
-        self.head.bias.fill_(head_start)
-        self.target_mean.fill_(mean)
-        self.target_std.fill_(std)
+        optimizer may already hold the bias. Each is a float, or an array
+        of one value per output."""
+        self.start_head(head_start)
+        self.target_mean.copy_(torch.as_tensor(np.asarray(mean, dtype=np.float64)))
+        self.target_std.copy_(torch.as_tensor(np.asarray(std, dtype=np.float64)))
         self.target_fitted.fill_(True)
+
+    @torch.no_grad()
+    def start_head(self, value):
+        """Set the head's bias to ``value`` (a float, or one per output), in place."""
+        if np.ndim(value) == 0:
+            self.head.bias.fill_(value)
+        else:
+            self.head.bias.copy_(torch.as_tensor(np.asarray(value, dtype=np.float64)))
 
     def freeze_extractor(self, frozen=True):
         """Stop (or resume) training the extractor."""

@@ -3,7 +3,6 @@
 A mixin for :class:`skdir.estimators.DeepRegressor`.
 """
 
-import torch
 from sklearn.base import clone
 
 from .._weighter import combined_weights
@@ -29,8 +28,8 @@ class RRTMixin:
         ----------
         X : array-like of shape (n_samples, ...)
             Training inputs (usually those of the first stage).
-        y : array-like of shape (n_samples,)
-            Labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Labels, with as many outputs as the fitted network's.
         sample_weight : array-like of shape (n_samples,), default=None
             User weights, multiplied into the weighter's.
         weighter : object with ``fit_transform(y, sample_weight=None)``, default=None
@@ -76,8 +75,7 @@ class RRTMixin:
             mean, std = self._target_scaling()
             y_np = (dataset.y.numpy() - mean) / std
             sw = dataset.tensors.get("sample_weight")
-            with torch.no_grad():
-                module.head.bias.fill_(_label_mean(y_np, None if sw is None else sw.numpy()))
+            module.start_head(_label_mean(y_np, None if sw is None else sw.numpy()))
             self.initialize_optimizer()
             if lr is not None:
                 for group in self.optimizer_.param_groups:

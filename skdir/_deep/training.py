@@ -18,6 +18,7 @@ from torch.utils.data import DataLoader, Subset
 
 from .data import ArrayDataset, DeviceLoader, resolve_device
 from .inputs import _is_packed
+from .outputs import expand_weight
 
 __all__ = ["SKORCH_MIRRORS", "TrainingMixin"]
 
@@ -130,12 +131,18 @@ class TrainingMixin:
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """``mean(weight * loss)`` over the batch (labels standardised as the
-        network's), weights from the batch dict."""
+        network's), weights from the batch dict; for several outputs, each
+        sample's loss is its mean over the outputs."""
         device = resolve_device(self.device)
         y_true = self._standardized(y_true)
         weight = X.get("sample_weight") if isinstance(X, Mapping) else None
         if weight is not None:
             weight = to_tensor(weight, device=device)
+        if y_pred.ndim == 2 and y_pred.shape[1] > 1:
+            # elementwise losses (the only ones multi-output takes) on the
+            # flattened values, each weight repeated for its sample's outputs
+            weight = expand_weight(weight, y_pred.shape[1])
+            y_pred, y_true = y_pred.reshape(-1), y_true.reshape(-1)
         return self.criterion_(y_pred.float(), y_true, weight)
 
     def _regularization(self, features, y_pred, Xi, yi):
