@@ -4,7 +4,8 @@ Yang et al. (2021) evaluate on test sets that are *balanced* over the label
 range while the training set keeps its natural skew, so that rare labels
 weigh as much in the reported error as frequent ones. For AgeDB-DIR every
 integer age puts ``min(count // 3, 30)`` images into validation and as many
-into test. :func:`dir_split` applies that rule to any labels and bins.
+into test. :func:`dir_split` applies that rule to any labels and bins; labels
+of several outputs are balanced over their joint bins (grid cells).
 """
 
 from numbers import Integral, Real
@@ -13,10 +14,10 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length
 
-from ._bin_warnings import warn_if_crowded
-from ._binning import assign_bins, bin_edges, check_labels
 from ._constraints import BINS
+from ._joint_bins import check_label_matrix
 from ._sklearn import Interval, _safe_indexing, validate_params
+from ._splitters import _bin_codes
 
 __all__ = ["dir_split", "dir_train_test_split"]
 
@@ -43,9 +44,15 @@ def dir_split(y, *, n_per_bin=30, max_fraction=1 / 3, n_held_out=1, bins="auto",
     ``n_held_out=2`` this is the AgeDB-DIR rule; training keeps at least a
     third of every bin, and its skew.
 
+    Labels of 2 or 3 outputs (``y`` of shape ``(n_samples, n_outputs)``)
+    are balanced over their *joint* bins: each output is binned by ``bins``
+    and a sample's bin is its cell of the grid, so the rule above applies
+    to every populated cell. A column ``(n_samples, 1)`` is split as 1-D
+    labels.
+
     Parameters
     ----------
-    y : array-like of shape (n_samples,)
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Labels.
     n_per_bin : int, default=30
         Most samples a held-out set takes from one bin.
@@ -54,8 +61,10 @@ def dir_split(y, *, n_per_bin=30, max_fraction=1 / 3, n_held_out=1, bins="auto",
         ``n_held_out`` sets, ``n_held_out * max_fraction`` must be below 1.
     n_held_out : int, default=1
         Number of held-out sets (1: test; 2: validation and test).
-    bins : {'auto', 'log'}, int or array-like, default='auto'
-        Binning, as for :class:`~skdir.reweight.LDS`.
+    bins : {'auto', 'log'}, int, array-like or list/tuple of those, \
+default='auto'
+        Binning, as for :class:`~skdir.reweight.LDS`: for labels of several
+        outputs, one spec for every output or one per output.
     random_state : int, RandomState instance or None, default=None
         Seed of the draw.
 
@@ -73,6 +82,13 @@ def dir_split(y, *, n_per_bin=30, max_fraction=1 / 3, n_held_out=1, bins="auto",
     >>> train, test = dir_split(y, n_per_bin=5, random_state=0)
     >>> np.bincount(y[test]), np.bincount(y[train])
     (array([5, 5, 1]), array([85, 25,  2]))
+
+    Two outputs, balanced over their joint bins (2 x 2 cells):
+
+    >>> Y = np.column_stack([np.repeat([0.0, 1.0], [60, 12]), np.tile([0.0, 1.0], 36)])
+    >>> train, test = dir_split(Y, n_per_bin=3, bins=2, random_state=0)
+    >>> np.unique(Y[test], axis=0, return_counts=True)[1]
+    array([3, 3, 2, 2])
     """
     if n_held_out * max_fraction >= 1:
         raise ValueError(
@@ -80,12 +96,9 @@ def dir_split(y, *, n_per_bin=30, max_fraction=1 / 3, n_held_out=1, bins="auto",
             f"part of every bin; got n_held_out={n_held_out} and "
             f"max_fraction={max_fraction}."
         )
-    y = check_labels(y)
+    y = check_label_matrix(y)
     rng = check_random_state(random_state)
-    edges = bin_edges(y, bins)
-    idx = assign_bins(y, edges)
-    count = np.bincount(idx, minlength=edges.size - 1)
-    warn_if_crowded(count, bins, y)
+    idx, count, _ = _bin_codes(y, bins)
     take = np.minimum(np.floor(count * max_fraction + 1e-9).astype(np.intp), n_per_bin)
 
     # Shuffle, then stable-sort by bin: each bin's samples end up contiguous
@@ -115,14 +128,16 @@ def dir_train_test_split(*arrays, y, n_per_bin=30, max_fraction=1 / 3, bins="aut
     ----------
     *arrays : sequence of indexables
         Arrays with the same first dimension as ``y`` (numpy, pandas, lists).
-    y : array-like of shape (n_samples,)
-        Labels that define the bins. Pass it among ``arrays`` too to split it.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Labels that define the bins (the joint bins for several outputs).
+        Pass it among ``arrays`` too to split it.
     n_per_bin : int, default=30
         Most test samples from one bin.
     max_fraction : float, default=1/3
         Most of a bin's samples that go to test.
-    bins : {'auto', 'log'}, int or array-like, default='auto'
-        Binning, as for :class:`~skdir.reweight.LDS`.
+    bins : {'auto', 'log'}, int, array-like or list/tuple of those, \
+default='auto'
+        Binning, as for :func:`dir_split`.
     random_state : int, RandomState instance or None, default=None
         Seed of the draw.
 

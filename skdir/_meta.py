@@ -130,8 +130,9 @@ class RegressorWrapperMixin:
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
-            Predictions.
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions (one column per output for a multi-output
+            regressor).
         """
         check_is_fitted(self)
         if _routing_enabled():

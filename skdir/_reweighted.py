@@ -5,7 +5,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.validation import check_consistent_length
 
-from ._binning import check_labels
+from ._joint_bins import check_label_matrix, n_outputs_of
 from ._lds import LDS
 from ._meta import (
     RegressorWrapperMixin,
@@ -37,15 +37,27 @@ class ReweightedRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMi
     (``label_distribution_``), which the shot scorers of
     :func:`skdir.metrics.make_shot_scorer` read.
 
+    A multi-output regressor is fitted on labels of 2 or 3 outputs, ``y``
+    of shape ``(n_samples, n_outputs)``, as scikit-learn's multi-output
+    regressors are: the weighter is fitted on the *joint* labels (LDS bins
+    them on a grid, DenseWeight estimates their joint density), every
+    sample gets one weight, passed as ``sample_weight``, and ``predict``
+    returns ``(n_samples, n_outputs)``. A column ``(n_samples, 1)`` is
+    raveled with a ``DataConversionWarning`` and fitted as 1-D labels. The
+    wrapper does not claim scikit-learn's ``multi_output`` tag, since it
+    takes at most 3 outputs.
+
     Parameters
     ----------
     regressor : estimator
         Regressor whose ``fit`` accepts ``sample_weight``, or a Pipeline or
         :class:`~sklearn.compose.TransformedTargetRegressor` around one (the
-        weights are handed through to it).
+        weights are handed through to it). For labels of several outputs,
+        it must support multi-output ``y``.
     weighter : estimator, 'passthrough' or None, default=None
         Object with ``fit_transform(y, sample_weight=None)`` returning one
-        weight per label, such as :class:`LDS` or :class:`DenseWeight`.
+        weight per label (per row of ``y``), such as :class:`LDS` or
+        :class:`DenseWeight`, which take labels of 1 to 3 outputs.
         None means ``LDS()``; ``set_params(weighter__sigma=...)`` then tunes
         that ``LDS()``. ``'passthrough'`` is the unweighted baseline: the
         regressor is fitted as it would be on its own (a ``sample_weight``
@@ -60,7 +72,8 @@ class ReweightedRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMi
     weighter_ : estimator or None
         The fitted clone of ``weighter``; None for ``'passthrough'``.
     label_distribution_ : LabelDistribution
-        The training labels (distinct values and counts).
+        The training labels (distinct values, or rows for several outputs,
+        and counts).
     n_features_in_ : int
         Number of features seen by the regressor, when it records it.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -84,6 +97,15 @@ class ReweightedRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMi
     (2,)
     >>> model.weighter_.bin_counts_[:3]
     array([55., 82., 31.])
+
+    Two outputs, weighted by the joint bins of LDS:
+
+    >>> Y = np.column_stack([y, np.round(X[:, 1])])
+    >>> model = ReweightedRegressor(Ridge(), weighter=LDS(ks=3, sigma=1)).fit(X, Y)
+    >>> model.predict(X[:2]).shape
+    (2, 2)
+    >>> model.weighter_.bin_counts_.ndim
+    2
 
     The unweighted baseline and the weightings in one grid:
 
@@ -115,8 +137,8 @@ class ReweightedRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMi
         ----------
         X : array-like of shape (n_samples, n_features)
             Training data, passed to the regressor as it is.
-        y : array-like of shape (n_samples,)
-            Training labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Training labels; 2 or 3 outputs for a multi-output regressor.
         sample_weight : array-like of shape (n_samples,), default=None
             User weights. They shape the label density the weighter sees (a
             weight of 2 counts as a repeated sample) and are multiplied into
@@ -131,7 +153,7 @@ class ReweightedRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMi
             The fitted wrapper.
         """
         self._require_y(y)
-        y = check_labels(y)
+        y = check_label_matrix(y)
         check_consistent_length(X, y)
         regressor = clone(self.regressor)
         passthrough = isinstance(self.weighter, str)  # 'passthrough', by the constraints
@@ -147,6 +169,7 @@ class ReweightedRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMi
             weighter, weights = None, sample_weight
         else:
             weighter = LDS() if self.weighter is None else clone(self.weighter)
+            _check_weighter_outputs(weighter, n_outputs_of(y))
             weights = combined_weights(weighter, y, sample_weight)
 
         if _routing_enabled():
@@ -198,3 +221,19 @@ class ReweightedRegressor(RegressorWrapperMixin, MetaEstimatorMixin, RegressorMi
         tags.input_tags = inner.input_tags
         tags.regressor_tags.poor_score = inner.regressor_tags.poor_score
         return tags
+
+
+def _check_weighter_outputs(weighter, n_outputs):
+    """Refuse labels of more outputs than a skdir label estimator takes.
+
+    Its own validation would say that ``y`` is not 1-D; this says which
+    estimator cannot take them and which do. Other weighters are trusted to
+    validate ``y`` themselves.
+    """
+    most = getattr(weighter, "_max_outputs", None)
+    if most is not None and n_outputs > most:
+        raise ValueError(
+            f"y has {n_outputs} outputs, but the weighter {type(weighter).__name__} "
+            f"takes labels of at most {most} output(s). Use LDS or DenseWeight, which "
+            "weight labels of several outputs by their joint distribution."
+        )

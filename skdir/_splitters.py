@@ -7,6 +7,11 @@ fold's score is NaN for every candidate, and a grid search then ranks
 nothing. :class:`BinStratifiedKFold` deals the samples of every target bin
 over the folds, the rarest bins first, so that every fold's test set holds
 samples of every shot region the data allow.
+
+Labels of several outputs, ``y`` of shape ``(n_samples, n_outputs)``, are
+stratified on their *joint* bins (the grid cells of
+:func:`skdir._joint_bins.joint_bin_edges`, as LDS and the shot metrics bin
+them), so that every fold holds its share of every populated cell.
 """
 
 from numbers import Integral
@@ -17,8 +22,14 @@ from sklearn.utils import check_random_state, indexable
 from sklearn.utils.validation import check_consistent_length
 
 from ._bin_warnings import warn_if_crowded
-from ._binning import assign_bins, bin_edges, check_labels
 from ._constraints import BINS_OR_NONE
+from ._joint_bins import (
+    assign_joint_bins,
+    check_label_matrix,
+    joint_bin_edges,
+    n_outputs_of,
+    warn_axes,
+)
 from ._sklearn import Interval, validate_parameter_constraints
 
 __all__ = ["BinStratifiedKFold", "RepeatedBinStratifiedKFold"]
@@ -27,12 +38,21 @@ _N_SPLITS = [Interval(Integral, 2, None, closed="left")]
 
 
 def _bin_codes(y, bins):
-    """Bin of every label, and the number of bins (None bins like 'auto')."""
+    """Bin of every label, their counts, and the number of bins (None bins like 'auto').
+
+    For labels of several outputs the bin is the joint one (the flat index
+    of the grid cell) and the number of bins is the grid's size.
+    """
     bins = "auto" if bins is None else bins
-    edges = bin_edges(y, bins)
-    idx = assign_bins(y, edges)
-    warn_if_crowded(np.bincount(idx, minlength=edges.size - 1), bins, y)
-    return idx, edges.size - 1
+    edges = joint_bin_edges(y, bins)
+    idx, shape = assign_joint_bins(y, edges)
+    n_bins = int(np.prod(shape))
+    count = np.bincount(idx, minlength=n_bins)
+    if n_outputs_of(y) == 1:
+        warn_if_crowded(count, bins, y)
+    else:
+        warn_axes(y, edges, bins, counts=count.reshape(shape))
+    return idx, count, n_bins
 
 
 def _deal_folds(idx, n_bins, n_splits, rng):
@@ -80,8 +100,9 @@ class _BinFolds(BaseCrossValidator):
         ----------
         X : array-like of shape (n_samples, n_features)
             Training data; only its length is used.
-        y : array-like of shape (n_samples,)
-            Target labels, binned to stratify on.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target labels, binned to stratify on; labels of 2 or 3 outputs
+            are stratified on their joint bins.
         groups : object
             Ignored, for API compatibility.
 
@@ -99,14 +120,14 @@ class _BinFolds(BaseCrossValidator):
                 "target bins over the folds."
             )
         X, y, groups = indexable(X, y, groups)
-        y = check_labels(y)
+        y = check_label_matrix(y)
         check_consistent_length(X, y)
         if self.n_splits > y.shape[0]:
             raise ValueError(
                 f"Cannot have number of splits n_splits={self.n_splits} greater than "
                 f"the number of samples: n_samples={y.shape[0]}."
             )
-        idx, n_bins = _bin_codes(y, self.bins)
+        idx, _, n_bins = _bin_codes(y, self.bins)
         for rng in self._draws():
             folds = _deal_folds(idx, n_bins, self.n_splits, rng)
             for k in range(self.n_splits):
@@ -131,14 +152,24 @@ class BinStratifiedKFold(_BinFolds):
     :func:`~skdir.metrics.make_shot_scorer`, with the scorer's ``bins``.
     ``split(X, y)`` yields the train and test indices of each fold.
 
+    Labels of 2 or 3 outputs (``y`` of shape ``(n_samples, n_outputs)``)
+    are stratified on their *joint* bins: each output is binned by ``bins``
+    (one spec for all outputs, or a list/tuple of one per output, as for
+    :class:`~skdir.reweight.LDS`) and a sample's bin is its cell of the
+    grid, so every fold holds its share of every populated cell. A column
+    ``(n_samples, 1)`` is binned as 1-D labels.
+
     Parameters
     ----------
     n_splits : int, default=5
         Number of folds, at least 2.
-    bins : {'auto', 'log'}, int, array-like or None, default='auto'
+    bins : {'auto', 'log'}, int, array-like, list/tuple of those, or None, \
+default='auto'
         Binning of the labels, as for :class:`~skdir.reweight.LDS` (None:
         'auto', as in the shot scorers); use the bins of the shot scorer.
-        With explicit edges, labels beyond them join the edge bins.
+        With explicit edges, labels beyond them join the edge bins. For
+        labels of several outputs, one spec for every output or one per
+        output.
     shuffle : bool, default=True
         Shuffle the samples within each bin (and the order of equally
         sized bins, and the fold numbers) before dealing them out. With
@@ -161,6 +192,15 @@ class BinStratifiedKFold(_BinFolds):
     [1, 1, 1, 1, 1]
     >>> cv.get_n_splits()
     5
+
+    Two outputs, stratified on their joint bins (2 x 2 cells of 5
+    samples each, so every fold gets 2 or 3 of each cell):
+
+    >>> Y = np.column_stack([np.repeat([0.0, 1.0], 10), np.tile([0.0, 1.0], 10)])
+    >>> cv = BinStratifiedKFold(n_splits=2, bins=2, random_state=0)
+    >>> [np.unique(Y[test], axis=0, return_counts=True)[1].tolist()
+    ...  for _, test in cv.split(np.zeros((20, 1)), Y)]
+    [[2, 3, 2, 3], [3, 2, 3, 2]]
     """
 
     _parameter_constraints = {
@@ -217,9 +257,11 @@ class RepeatedBinStratifiedKFold(_BinFolds):
         Number of folds of each repetition, at least 2.
     n_repeats : int, default=10
         Number of repetitions.
-    bins : {'auto', 'log'}, int, array-like or None, default='auto'
+    bins : {'auto', 'log'}, int, array-like, list/tuple of those, or None, \
+default='auto'
         Binning of the labels, as for :class:`~skdir.reweight.LDS` (None:
-        'auto').
+        'auto'). Labels of several outputs are stratified on their joint
+        bins, as in :class:`BinStratifiedKFold`.
     random_state : int, RandomState instance or None, default=None
         Seed of the draws (each repetition shuffles anew).
 
