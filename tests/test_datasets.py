@@ -18,6 +18,7 @@ from skdir.datasets import (
     load_agedb_dir,
     load_ames,
     load_bike_sharing,
+    load_bike_sharing_users,
     load_cps1988,
     load_hotel_rates,
     load_sts_b_dir,
@@ -117,6 +118,25 @@ def test_bike_sharing_leaves_out_the_target_parts():
     assert "casual" not in ds.feature_names and "registered" not in ds.feature_names
     assert list(ds.data["mnth"].cat.categories[:3]) == ["Jan", "Feb", "March"]
     assert ds.target.dtype == np.int64
+
+
+def test_bike_sharing_users_two_skewed_targets_split_on_joint_cells():
+    ds = load_bike_sharing_users(as_frame=True)
+    whole = load_bike_sharing(as_frame=True)
+    assert ds.target_names == ["casual", "registered"]
+    assert list(ds.data.columns) == list(whole.data.columns)  # bikers, their sum, left out
+    np.testing.assert_array_equal(ds.target.sum(axis=1), whole.target)
+    assert ds.target.skew().round(2).tolist() == [2.38, 1.39]
+    assert _sizes(ds.split) == (7217, 714, 714)
+    y = ds.target.to_numpy(float)
+    cells = [assign_bins(y[:, j], ds.bin_edges[j]) for j in range(2)]
+    code = cells[0] * (len(ds.bin_edges[1]) - 1) + cells[1]
+    total = np.bincount(code, minlength=11 * 23)
+    for part in ("val", "test"):
+        held = np.bincount(code[ds.split == part], minlength=11 * 23)
+        np.testing.assert_array_equal(held, np.minimum(total // 3, 10))
+    X, Y = load_bike_sharing_users(return_X_y=True)
+    assert X.shape == (8645, 12) and Y.shape == (8645, 2) and Y.dtype == np.int64
 
 
 def test_ames_none_is_a_level_not_missing():
