@@ -9,7 +9,8 @@ import pytest
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.py"))
 #: Examples that need an extra beyond the core (and matplotlib).
-NEEDS = {"agedb_cnn.py": "deep", "deep_lds_fds.py": "deep", "sts_b_text.py": "text"}
+NEEDS = {"agedb_cnn.py": "deep", "deep_lds_fds.py": "deep", "dense_depth.py": "deep",
+         "sts_b_text.py": "text"}
 
 
 def _skip_without_extra(path):
