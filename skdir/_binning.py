@@ -254,7 +254,8 @@ def fixed_edges(bins, bin_range=None, *, name="bins", range_name="bin_range"):
     return _check_edges(bins, name)
 
 
-def bin_edges(y, bins="auto", *, name="bins", label_name="y", bin_range=None):
+def bin_edges(y, bins="auto", *, name="bins", label_name="y", bin_range=None,
+              range_name="bin_range", n_samples=None, purpose="to form bins"):
     """Compute the bin edges for labels ``y``.
 
     Parameters
@@ -288,6 +289,13 @@ def bin_edges(y, bins="auto", *, name="bins", label_name="y", bin_range=None):
     bin_range : None or pair of float, default=None
         With an int ``bins``: the ``(low, high)`` the bins span instead of
         the labels' range (see :func:`check_bin_range`).
+    range_name : str, default="bin_range"
+        Name of ``bin_range`` in error messages.
+    n_samples : int or None, default=None
+        Number of samples ``y`` stands for when it holds distinct values
+        only, for the message about constant labels.
+    purpose : str, default="to form bins"
+        What the bins are for, for the message about constant labels.
 
     Returns
     -------
@@ -312,11 +320,11 @@ def bin_edges(y, bins="auto", *, name="bins", label_name="y", bin_range=None):
     elif isinstance(bins, Integral) and not isinstance(bins, bool):
         if bins < 2:
             raise ValueError(f"{name} must be at least 2 bins; got {bins}.")
-    edges = fixed_edges(bins, bin_range, name=name)
+    edges = fixed_edges(bins, bin_range, name=name, range_name=range_name)
     if edges is not None:
         return edges
 
-    lo, hi = check_not_constant(y, name=label_name)
+    lo, hi = check_not_constant(y, name=label_name, purpose=purpose, n_samples=n_samples)
     if isinstance(bins, Integral):
         return np.linspace(lo, hi, int(bins) + 1)
     if bins == "log":

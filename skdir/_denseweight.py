@@ -172,6 +172,9 @@ class DenseWeight(BaseWeighter):
         return [None if self.bandwidth is None else float(self.bandwidth)] * n_outputs
 
     def _fit(self, y, sample_weight):
+        # a refit on another number of outputs must not keep the other kind's state
+        for name in ("grid_", "density_", "_unit_density", "_kde"):
+            self.__dict__.pop(name, None)
         self.n_outputs_ = n_outputs_of(y)
         # zero-weight labels are not in the density: they must not stretch the grid
         keep = sample_weight > 0

@@ -151,6 +151,14 @@ def axis_bins(bins, n_outputs, *, name="bins"):
     """
     if n_outputs == 1:
         return [bins]
+    if (isinstance(bins, (list, tuple)) and bins and all(_is_count(b) for b in bins)
+            and not all(a < b for a, b in zip(bins[:-1], bins[1:]))
+            and len(bins) != n_outputs):
+        # ints that are neither increasing edges nor one count per output
+        raise ValueError(
+            f"{name}={bins!r} is neither one count per output (y has {n_outputs} outputs: "
+            f"give exactly {n_outputs} ints) nor increasing edges shared by every output."
+        )
     if _per_axis_sequence(bins, n_outputs):
         if all(_is_number(b) for b in bins) and not all(_is_count(b) for b in bins):
             return [bins] * n_outputs  # plain numbers, not all ints: shared edges
@@ -225,7 +233,8 @@ def _axis_names(name, label_name, j, n_outputs):
     return f"{name}[{j}]", f"{label_name}[:, {j}]"
 
 
-def joint_bin_edges(y, bins="auto", *, bin_range=None, name="bins", label_name="y"):
+def joint_bin_edges(y, bins="auto", *, bin_range=None, name="bins", label_name="y",
+                    n_samples=None, purpose="to form bins"):
     """Bin edges of every output.
 
     Parameters
@@ -236,6 +245,11 @@ def joint_bin_edges(y, bins="auto", *, bin_range=None, name="bins", label_name="
         The parameters, shared or per output (see the module's rules).
     name, label_name : str
         Names of ``bins`` and ``y``, for the messages.
+    n_samples : int or None, default=None
+        Number of samples ``y`` stands for when it holds distinct values
+        (rows) only, for the message about a constant output.
+    purpose : str, default="to form bins"
+        What the bins are for, for the message about a constant output.
 
     Returns
     -------
@@ -257,8 +271,10 @@ def joint_bin_edges(y, bins="auto", *, bin_range=None, name="bins", label_name="
     edges = []
     for j, (column, spec, span) in enumerate(zip(columns, specs, ranges)):
         axis_name, axis_label = _axis_names(name, label_name, j, k)
+        range_name, _ = _axis_names("bin_range", label_name, j, k)
         edges.append(bin_edges(column, spec, name=axis_name, label_name=axis_label,
-                               bin_range=span))
+                               bin_range=span, range_name=range_name, n_samples=n_samples,
+                               purpose=purpose))
     return edges
 
 
@@ -269,7 +285,7 @@ def fixed_joint_edges(bins, bin_range, n_outputs, *, name="bins"):
     edges = []
     for j, (spec, span) in enumerate(zip(specs, ranges)):
         axis_name, _ = _axis_names(name, "y", j, n_outputs)
-        range_name = "bin_range" if n_outputs == 1 else f"bin_range[{j}]"
+        range_name, _ = _axis_names("bin_range", "y", j, n_outputs)
         found = fixed_edges(spec, span, name=axis_name, range_name=range_name)
         if found is None:
             return None
@@ -340,7 +356,8 @@ def smooth_grid(values, windows, *, mode="constant"):
     return smoothed
 
 
-def warn_axes(support, edges, bins, *, bin_range=None, counts=None, name="bins"):
+def warn_axes(support, edges, bins, *, bin_range=None, counts=None, name="bins",
+              outside=True):
     """The bin warnings of :mod:`skdir._bin_warnings`, output by output.
 
     Parameters
@@ -356,6 +373,9 @@ def warn_axes(support, edges, bins, *, bin_range=None, counts=None, name="bins")
         for crowded ``'auto'`` bins.
     name : str, default="bins"
         Name of ``bins``, for the messages.
+    outside : bool, default=True
+        Whether to warn about fitted labels beyond fixed edges (what a fit
+        learns from; the 1-D splitters and shot metrics do not warn so).
     """
     k = len(edges)
     specs = axis_bins(bins, k, name=name)
@@ -363,7 +383,9 @@ def warn_axes(support, edges, bins, *, bin_range=None, counts=None, name="bins")
     for j in range(k):
         column = support if k == 1 else support[:, j]
         axis_name, _ = _axis_names(name, "y", j, k)
-        warn_outside_edges(column, edges[j], specs[j], name=axis_name, bin_range=ranges[j])
+        if outside:
+            warn_outside_edges(column, edges[j], specs[j], name=axis_name,
+                               bin_range=ranges[j])
         if counts is not None:
             others = tuple(a for a in range(k) if a != j)
             marginal = counts.sum(axis=others) if others else counts

@@ -21,8 +21,8 @@ class LabelEstimator(BaseEstimator):
     Subclasses implement ``fit`` and ``_transform(y)``, which maps labels
     already validated by :func:`skdir._binning.check_labels`. A subclass
     that bins several outputs jointly sets ``_max_outputs`` above 1: its
-    labels are then validated by :func:`skdir._joint_bins.check_label_matrix`
-    the subclass records ``n_outputs_`` in its fitted state.
+    labels are then validated by :func:`skdir._joint_bins.check_label_matrix`,
+    and it records ``n_outputs_`` in its fitted state.
     """
 
     #: The most outputs (columns of ``y``) the estimator takes.

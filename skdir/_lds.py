@@ -219,9 +219,10 @@ class LDS(BaseWeighter):
 
         Parameters
         ----------
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), or 1-D Dask array
-            Training labels (up to 3 outputs, binned jointly). For a Dask array the bins are counted on the
-            workers and the weights come back as a Dask array.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), or Dask array
+            Training labels (up to 3 outputs, binned jointly). For a (1-D)
+            Dask array the bins are counted on the workers and the weights
+            come back as a Dask array.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; a label with weight 2 counts as if it
             appeared twice.
@@ -241,8 +242,8 @@ class LDS(BaseWeighter):
 
         Parameters
         ----------
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), or 1-D Dask array
-            Labels, with as many outputs as fitted; labels outside the
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), or Dask array
+            Labels (a Dask array: one output), with as many outputs as fitted; labels outside the
             fitted bins take the edge bins' weights.
 
         Returns
@@ -253,6 +254,11 @@ class LDS(BaseWeighter):
         """
         if is_dask_array(y):
             check_is_fitted(self)
+            if self.n_outputs_ != 1:
+                raise ValueError(
+                    "Dask labels are taken with one output only; this LDS was fitted on "
+                    f"labels of {self.n_outputs_} outputs: transform them as a NumPy array."
+                )
             return check_dask_labels(y).map_blocks(self._transform_block, dtype=np.float64)
         return super().transform(y)
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._bin_warnings import warn_if_crowded
-from ._binning import assign_bins, bin_edges, check_not_constant, fixed_edges
+from ._binning import assign_bins, bin_edges, check_not_constant
 from ._joint_bins import (
     assign_joint_bins,
     axis_bins,
@@ -241,13 +241,9 @@ def _joint_counts(y, distribution, bins):
     values = distribution.values
     k = values.shape[1]
     specs = axis_bins(bins, k)
-    for j, spec in enumerate(specs):
-        # bins found from the labels need two values; name the samples, not
-        # the distinct rows the distribution keeps
-        if np.ptp(values[:, j]) == 0 and fixed_edges(spec, name=f"bins[{j}]") is None:
-            check_not_constant(values[:, j], name=f"y_train[:, {j}]",
-                               n_samples=distribution.n_samples)
-    edges = joint_bin_edges(values, bins, label_name="y_train")
+    # name the samples, not the distinct rows the distribution keeps
+    edges = joint_bin_edges(values, bins, label_name="y_train",
+                            n_samples=distribution.n_samples)
     grid = distribution.bin_counts(edges)
     for j, spec in enumerate(specs):
         marginal = grid.sum(axis=tuple(a for a in range(k) if a != j))

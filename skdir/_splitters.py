@@ -51,7 +51,7 @@ def _bin_codes(y, bins):
     if n_outputs_of(y) == 1:
         warn_if_crowded(count, bins, y)
     else:
-        warn_axes(y, edges, bins, counts=count.reshape(shape))
+        warn_axes(y, edges, bins, counts=count.reshape(shape), outside=False)
     return idx, count, n_bins
 
 

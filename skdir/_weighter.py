@@ -19,7 +19,7 @@ def combined_weights(weighter, y, sample_weight=None):
     ----------
     weighter : object with ``fit_transform(y, sample_weight=None)``
         A fitted-in-place weighter (pass a clone).
-    y : ndarray of shape (n_samples,)
+    y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         Validated labels.
     sample_weight : array-like of shape (n_samples,) or None
         User weights.

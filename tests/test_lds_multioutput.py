@@ -155,3 +155,17 @@ def test_the_per_output_rules():
     assert check_label_matrix([[1.0, 2.0], [3.0, 4.0]]).shape == (2, 2)
     with pytest.raises(ValueError, match=r"at most 3 outputs"):
         check_label_matrix(np.ones((3, 4)))
+
+
+def test_dask_labels_after_a_multi_output_fit_are_refused():
+    da = pytest.importorskip("dask.array")
+    y = _skewed(300, 2, seed=5)
+    lds = LDS(bins=(5, 4)).fit(y)
+    with pytest.raises(ValueError, match=r"Dask labels are taken with one output only; this "
+                                         r"LDS was fitted on labels of 2 outputs"):
+        lds.transform(da.from_array(y[:, 0], chunks=100))
+    with pytest.raises(ValueError, match=r"bin_range\[1\] must be a finite pair with low < "
+                                         r"high; got \(5, 1\)"):
+        LDS(bins=(5, 5), bin_range=(None, (5, 1))).fit(y)
+    with pytest.raises(ValueError, match=r"bin_range\[0\] fixes the span of bins\[0\]"):
+        LDS(bins=("auto", 5), bin_range=((0, 10), None)).fit(y)

@@ -267,7 +267,8 @@ def test_balanced_and_geometric_errors_of_several_outputs():
         (lambda yt, yp, ytr: shot_error(yt, yp, y_train=ytr, multioutput=[1.0, -1.0]),
          r"multioutput given as weights must be finite, non-negative and not all 0"),
         (lambda yt, yp, ytr: shot_metrics(yt, yp, y_train=ytr, bins=(4, 4, 4)),
-         r"bins\[0\] given as edges must be strictly increasing; got \[4. 4. 4.\]"),
+         r"bins=\(4, 4, 4\) is neither one count per output \(y has 2 outputs: give exactly "
+         r"2 ints\) nor increasing edges shared by every output"),
         (lambda yt, yp, ytr: shot_metrics(yt, yp, y_train=ytr, bins=("auto", 1)),
          r"bins\[1\] must be at least 2 bins; got 1"),
         (lambda yt, yp, ytr: shot_metrics(yt, yp, y_train=np.c_[ytr[:, 0], np.ones(120)]),

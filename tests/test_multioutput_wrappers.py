@@ -354,7 +354,8 @@ Y2 = np.column_stack([np.arange(6.0), [0.0, 1.0, 0.0, 1.0, 0.0, 1.0]])
         (lambda: next(BinStratifiedKFold(2).split(X_BAD, Y4)), ValueError,
          "y must have at most 3 outputs"),
         (lambda: next(BinStratifiedKFold(2, bins=(2, 2, 2)).split(X_BAD, Y2)), ValueError,
-         r"bins\[0\] given as edges must be strictly increasing"),
+         r"bins=\(2, 2, 2\) is neither one count per output \(y has 2 outputs: give exactly 2 "
+         r"ints\)"),
         (lambda: dir_split(Y4), ValueError, "y must have at most 3 outputs"),
     ],
 )

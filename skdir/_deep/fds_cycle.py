@@ -19,7 +19,7 @@ from .._bin_warnings import warn_outside_edges
 from .._binning import bin_edges, check_not_constant
 from .._constraints import BINS
 from .._fds_settings import FDS_RULES, check_fds_params
-from .._joint_bins import assign_joint_bins, axis_bins, joint_bin_edges, warn_axes
+from .._joint_bins import assign_joint_bins, joint_bin_edges, warn_axes
 from .._sklearn import validate_parameter_constraints
 from ..fds import FDS
 from .data import resolve_device
@@ -78,11 +78,8 @@ class FDSMixin:
         self.fds_bin_edges_ = edges
 
     def _joint_fds_bins(self, support, bins):
-        for j, spec in enumerate(axis_bins(bins, support.shape[1], name="fds__bins")):
-            if spec is None or isinstance(spec, str | Integral):
-                check_not_constant(support[:, j],
-                                   purpose=f"to form the FDS bins of y[:, {j}] (fds=True)")
-        edges = joint_bin_edges(support, bins, name="fds__bins")
+        edges = joint_bin_edges(support, bins, name="fds__bins",
+                                purpose="to form the FDS bins (fds=True)")
         idx, shape = assign_joint_bins(support, edges)
         counts = np.bincount(idx, minlength=int(np.prod(shape))).reshape(shape)
         warn_axes(support, edges, bins, counts=counts, name="fds__bins")
