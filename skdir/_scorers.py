@@ -178,7 +178,7 @@ def make_shot_scorer(
     bins : None, {'auto', 'log'}, int, array-like or list, default=None
         Binning; None bins as ``LDS(bins='auto')`` on the training labels.
         For several outputs, one spec shared by every output or one per
-        output.
+        output, as in :func:`~skdir.metrics.shot_metrics`.
     many_shot_threshold : float, default=100
         Many-shot bins have more training samples than this.
     few_shot_threshold : float, default=20

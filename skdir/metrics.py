@@ -83,8 +83,10 @@ def shot_metrics(
         Binning of the labels; None (or 'auto') bins as ``LDS(bins='auto')``
         does on ``y_train`` (one bin per integer for integer labels). For
         several outputs, one spec shared by every output or a list/tuple of
-        one spec per output (``(10, 'log')``); a sample's region is decided
-        by the training count of its joint bin.
+        one spec per output (``(10, 'log')``; a tuple of exactly
+        ``n_outputs`` ints is one count per output, other numbers are edges
+        shared by every output, clearest as a NumPy array); a sample's
+        region is decided by the training count of its joint bin.
     many_shot_threshold : float, default=100
         A bin with more training samples than this is many-shot.
     few_shot_threshold : float, default=20
@@ -208,7 +210,8 @@ def shot_error(
         absolute errors.
     bins : None, {'auto', 'log'}, int, array-like or list, default=None
         Binning; None bins as ``LDS(bins='auto')`` on ``y_train``. For
-        several outputs, one spec shared by every output or one per output.
+        several outputs, one spec shared by every output or one per output,
+        as in :func:`shot_metrics`.
     many_shot_threshold : float, default=100
         Many-shot bins have more training samples than this.
     few_shot_threshold : float, default=20
@@ -315,7 +318,8 @@ def balanced_mean_absolute_error(y_true, y_pred, *, bins=None, sample_weight=Non
     bins : None, {'auto', 'log'}, int, array-like or list, default=None
         Binning of ``y_true``; None bins as ``LDS(bins='auto')`` does (an
         output whose labels are all equal is one bin). For several outputs,
-        one spec shared by every output or one per output.
+        one spec shared by every output or one per output, as in
+        :func:`shot_metrics`.
     sample_weight : array-like of shape (n_samples,), default=None
         Weights within each bin's mean.
     multioutput : {'uniform_average', 'raw_values'} or array-like of shape \
