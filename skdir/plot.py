@@ -114,6 +114,8 @@ def plot_label_density(lds, *, target_name=None, legend="outside", ax=None):
     ------
     sklearn.exceptions.NotFittedError
         When ``lds`` is not fitted.
+    ValueError
+        When ``lds`` was fitted on labels of several outputs.
 
     Examples
     --------
@@ -128,6 +130,12 @@ def plot_label_density(lds, *, target_name=None, legend="outside", ax=None):
     check_is_fitted(lds, ["bin_edges_", "bin_counts_", "effective_density_"],
                     msg="This %(name)s instance is not fitted yet: call lds.fit(y) first, or "
                         "pass the fitted copy of a meta-estimator (its weighter_).")
+    if getattr(lds, "n_outputs_", 1) != 1:
+        raise ValueError(
+            f"plot_label_density draws the density of one output; this LDS was fitted on "
+            f"labels of {lds.n_outputs_} outputs (a grid of {lds.bin_counts_.shape} bins). "
+            "Fit an LDS on each output (y[:, j]) to plot its density."
+        )
     ax = _axes(ax)
     edges = lds.bin_edges_
     centers = (edges[:-1] + edges[1:]) / 2

@@ -59,6 +59,15 @@ def test_log_bins_get_a_log_label_axis(y, scale):
 
 
 # ------------------------------------------------------------------ target name
+def test_label_density_of_several_outputs_is_refused_with_the_way_out():
+    y = np.column_stack([np.arange(40) % 7, np.arange(40) % 5])
+    lds = LDS(bins=(7, 5)).fit(y)
+    with pytest.raises(ValueError, match=r"draws the density of one output; this LDS was "
+                                         r"fitted on labels of 2 outputs .* Fit an LDS on "
+                                         r"each output"):
+        plot_label_density(lds)
+
+
 def test_target_name_labels_the_x_axis():
     lds = LDS().fit(Y_TRAIN)
     assert plot_label_density(lds).get_xlabel() == "label"
