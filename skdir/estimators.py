@@ -27,7 +27,6 @@ import_extra("skorch", "deep", "skdir.estimators")
 import torch  # noqa: E402
 from skorch import NeuralNetRegressor  # noqa: E402
 from skorch.callbacks import ProgressBar  # noqa: E402
-from torch import nn  # noqa: E402
 
 from ._deep.components import ComponentsMixin  # noqa: E402
 from ._deep.data import ArrayDataset, DeviceLoader  # noqa: E402
@@ -37,18 +36,14 @@ from ._deep.mlp import ACTIVATIONS, MLP  # noqa: E402
 from ._deep.net import DIRNet  # noqa: E402
 from ._deep.outputs import OutputsMixin  # noqa: E402
 from ._deep.params import ParamsMixin  # noqa: E402
+from ._deep.rollback import kept_on_failure  # noqa: E402
 from ._deep.rrt import RRTMixin  # noqa: E402
 from ._deep.runtime import RuntimeMixin  # noqa: E402
 from ._deep.training import TrainingMixin  # noqa: E402
-from ._sklearn import Interval, Options, StrOptions, validate_parameter_constraints  # noqa: E402
+from ._sklearn import Interval, Options, StrOptions  # noqa: E402
 from .losses import LOSSES  # noqa: E402
 
 __all__ = ["ArrayDataset", "DIRNet", "DeepRegressor", "DeviceLoader", "MLP"]
-
-
-
-def _is_module_spec(value):
-    return value is None or isinstance(value, nn.Module) or callable(value)
 
 
 class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, OutputsMixin, ComponentsMixin,
@@ -66,7 +61,8 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, OutputsMixin, Compon
     (``mean(weight * loss)`` per batch, as in the DIR paper), also inside a
     :class:`~sklearn.pipeline.Pipeline` or
     :class:`~skdir.reweight.ReweightedRegressor`, with or without
-    scikit-learn's metadata routing.
+    scikit-learn's metadata routing. It does not claim scikit-learn's
+    ``multi_output`` tag, since it takes at most 3 outputs.
 
     Read more in the user guide (``docs/deep.md``).
 
@@ -169,6 +165,8 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, OutputsMixin, Compon
         does, always in label units (explicit edges let :meth:`initialize`
         build the layer without data); for several outputs, jointly, with
         one spec for every output or one per output, as LDS takes them.
+        ``module__n_outputs`` (int, 1 to 3) sizes the head for
+        :meth:`initialize` without data; ``fit`` reads it from ``y``.
 
     Attributes
     ----------
@@ -306,40 +304,6 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, OutputsMixin, Compon
         )
 
     # ------------------------------------------------------------------
-    # Parameters
-    # ------------------------------------------------------------------
-    def _check_own_params(self):
-        name = type(self).__name__
-        validate_parameter_constraints(
-            self._skdir_constraints,
-            {key: getattr(self, key) for key in self._skdir_constraints},
-            caller_name=name,
-        )
-        if not _is_module_spec(self.module):
-            raise ValueError(
-                f"module must be None, a torch.nn.Module class or instance, or a callable "
-                f"returning one; got {self.module!r}."
-            )
-        sizes = self.hidden_sizes
-        if not all(isinstance(s, Integral) and not isinstance(s, bool) and s >= 1
-                   for s in sizes):
-            raise ValueError(
-                f"hidden_sizes must be a tuple of ints >= 1; got {sizes!r}."
-            )
-        bad = [r for r in (self.regularizers or []) if not isinstance(r, nn.Module)]
-        if bad:
-            raise ValueError(
-                "regularizers must be a list of torch modules (skdir.regularizers."
-                f"Regularizer, e.g. ConR()); got a {type(bad[0]).__name__}: {bad[0]!r}."
-            )
-        self._check_fds()
-        if self.criterion is not None:
-            raise ValueError(
-                f"{name} chooses its loss with loss=...; leave criterion=None "
-                "(loss parameters go in criterion__<name>)."
-            )
-
-    # ------------------------------------------------------------------
     # Components
     # ------------------------------------------------------------------
     def get_default_callbacks(self):
@@ -356,8 +320,15 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, OutputsMixin, Compon
         needs no data when the network's size is known: the default MLP
         with ``module__in_features`` given, or a ``module`` exposing an int
         ``out_features``; with ``fds=True``, ``fds__bins`` must be explicit
-        edges. Then ``load_params`` restores a saved model, FDS statistics,
-        target standardisation and RRT's freeze included. Without
+        edges. The head predicts ``module__n_outputs`` outputs (default 1;
+        with ``fds__bins`` a list of one array of edges per output, as many
+        as the list holds): a model fitted on labels of several outputs
+        needs it, e.g. ``module__n_outputs=2`` or
+        ``fds__bins=net.fds_bin_edges_``. Called on a fitted net, it keeps
+        the net's number of outputs and FDS bins. Then ``load_params``
+        restores a saved model, FDS statistics, target standardisation and
+        RRT's freeze included (a saved head of another width is refused,
+        naming ``module__n_outputs``). Without
         ``load_params``, the first ``partial_fit`` (or warm-start ``fit``)
         learns the target standardisation and the loss's label state from
         its data, as ``fit`` does.
@@ -377,12 +348,14 @@ class DeepRegressor(ParamsMixin, RuntimeMixin, InputsMixin, OutputsMixin, Compon
     def _fit(self, X, y, sample_weight, *, reset, epochs=None, **fit_params):
         self._check_own_params()
         with self._runtime(seed=True):
-            dataset = self._prepare(X, y, sample_weight, reset=reset)
-            if reset:
-                try:
-                    self.initialize()
-                finally:
-                    del self._init_info_
+            # a fit refused before training leaves the fitted model as it was
+            with kept_on_failure(self, enabled=reset):
+                dataset = self._prepare(X, y, sample_weight, reset=reset)
+                if reset:
+                    try:
+                        self.initialize()
+                    finally:
+                        del self._init_info_
             self._train(dataset, epochs=epochs, **fit_params)
         return self
 

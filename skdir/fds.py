@@ -21,7 +21,8 @@ from torch import nn  # noqa: E402
 
 from ._binning import bin_edges  # noqa: E402
 from ._constraints import FDS_UPDATE_MODES  # noqa: E402
-from ._deep.fds_grid import check_batch, label_bins, layer_edges, smooth_cells  # noqa: E402
+from ._deep.fds_grid import axis_buffers, check_batch, check_joint_memory  # noqa: E402
+from ._deep.fds_grid import label_bins, layer_edges, smooth_seen  # noqa: E402
 from ._fds_settings import check_fds_params  # noqa: E402
 from ._joint_bins import check_label_matrix, joint_bin_edges  # noqa: E402
 from ._kernels import kernel_window, smoothing_taps  # noqa: E402
@@ -52,6 +53,11 @@ class FDS(nn.Module):
     :mod:`skdir._joint_bins`), numbered row-major: the statistics are kept
     per cell and smoothed along each axis of the grid in turn, with the
     same window and mirror padding as along the single axis of 1-D labels.
+
+    The statistics are dense, kept for every cell: 40 bytes per cell and
+    feature, up to about ``136 + 16 * ks`` at an epoch's end (3 outputs of 50
+    bins, 125,000 cells, and 256 features: about 6.4 GiB). A grid whose
+    estimate exceeds ``max_joint_bytes`` (2 GiB) is refused before any allocation.
 
     The calibration is gathered per sample and out of place (autograd works
     when the features come out of an in-place ReLU), the statistics are
@@ -108,6 +114,9 @@ class FDS(nn.Module):
 
     Attributes
     ----------
+    max_joint_bytes : int
+        Class attribute: the most bytes the statistics of joint bins may
+        need (2 GiB); set it on the class to allow more.
     grid_shape : tuple of int
         Bins per output: ``(n_bins,)`` for one output; ``n_bins`` is then
         the number of joint bins, ``prod(grid_shape)``.
@@ -151,6 +160,8 @@ class FDS(nn.Module):
     True
     """
 
+    max_joint_bytes = 2 * 1024**3
+
     def __init__(self, n_features, bin_edges, *, kernel="gaussian", ks=5, sigma=2.0,
                  momentum=0.9, clip=(0.1, 10.0), start_update=0, start_smooth=1,
                  update="online", validate_bins=True):
@@ -173,14 +184,15 @@ class FDS(nn.Module):
         """
         layer = cls.__new__(cls)
         nn.Module.__init__(layer)
-        layer._build(n_features, bin_edges, validate_bins=False, **params)
+        layer._build(n_features, bin_edges, validate_bins=False, name="fds__bins", **params)
         return layer
 
     def _build(self, n_features, bin_edges, *, kernel, ks, sigma, momentum, clip,
-               start_update, start_smooth, update, validate_bins):
+               start_update, start_smooth, update, validate_bins, name="bin_edges"):
         axes = layer_edges(bin_edges)
-        self.grid_shape = tuple(e.size - 1 for e in axes)
-        n_bins = math.prod(self.grid_shape)
+        grid_shape = tuple(e.size - 1 for e in axes)
+        check_joint_memory(grid_shape, n_features, ks, self.max_joint_bytes, name=name)
+        n_bins = math.prod(grid_shape)
         window = kernel_window(kernel, ks, sigma)
         window = window / window.sum()
         self.validate_bins = bool(validate_bins)
@@ -249,11 +261,14 @@ class FDS(nn.Module):
         return self.count.shape[0]
 
     @property
+    def grid_shape(self):
+        """Bins per output, ``(n_bins,)`` for one (read from the edge buffers)."""
+        return tuple(e.shape[0] - 1 for e in self.axis_edges)
+
+    @property
     def axis_edges(self):
         """The bin edges of each output, a list of float64 tensors."""
-        if len(self.grid_shape) == 1:
-            return [self.bin_edges]
-        return [getattr(self, f"bin_edges_{j}") for j in range(len(self.grid_shape))]
+        return axis_buffers(self, "bin_edges")
 
     @property
     def n_features(self):
@@ -435,19 +450,9 @@ class FDS(nn.Module):
         separable one, axis by axis).
         """
         seen = (self.count > 0).to(torch.float64)[:, None]
-        taps = [self.taps] if len(self.grid_shape) == 1 else [
-            getattr(self, f"taps_{j}") for j in range(len(self.grid_shape))]
-
-        def smooth(x):
-            return smooth_cells(x, taps, self.window)
-
-        mass = smooth(seen)
-        covered = mass > 0
-        safe_mass = torch.where(covered, mass, torch.ones_like(mass))
-        self.smoothed_mean.copy_(torch.where(
-            covered, smooth(self.running_mean * seen) / safe_mass, self.running_mean))
-        self.smoothed_var.copy_(torch.where(
-            covered, smooth(self.running_var * seen) / safe_mass, self.running_var))
+        covered = smooth_seen(seen, axis_buffers(self, "taps"), self.window,
+                              (self.running_mean, self.smoothed_mean),
+                              (self.running_var, self.smoothed_var))
 
         valid = (seen > 0) & (self.running_var > 0) & covered
         low, high = self.clip

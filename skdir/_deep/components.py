@@ -30,6 +30,7 @@ class ComponentsMixin:
 
     def _extractor(self, info):
         kwargs = self.get_params_for("module")
+        kwargs.pop("n_outputs", None)  # the head's, not the extractor's
         if self.module is not None:
             if isinstance(self.module, nn.Module):
                 return type(self.module)(**kwargs) if kwargs else copy.deepcopy(self.module)
@@ -70,15 +71,12 @@ class ComponentsMixin:
             )
         width = feature_width(extractor, None if info is None else info["probe"])
         old = getattr(self, "module_", None)
-        if info is not None:
-            n_outputs = info["n_outputs"]
-        else:  # without data: one output, or as many as the net skorch rebuilds
-            n_outputs = 1 if old is None else self._dirnet().n_outputs
-        net = DIRNet(extractor, width, self._fds_layer(width, fitting=info is not None),
-                     n_outputs=n_outputs)
+        n_outputs = info["n_outputs"] if info is not None else self._n_outputs_without_data()
+        fds = self._fds_layer(width, n_outputs, fitting=info is not None)
+        net = DIRNet(extractor, width, fds, n_outputs=n_outputs)
         if info is not None:
             net.set_target_scaling(*info["target"], info["y_mean"])
-        elif old is not None:
+        elif old is not None and self._dirnet().n_outputs == n_outputs:
             # rebuilt by skorch's set_params after a fit: the same scaling
             old = self._dirnet()
             for name in ("target_mean", "target_std", "target_fitted"):

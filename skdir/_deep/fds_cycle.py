@@ -19,7 +19,7 @@ from .._bin_warnings import warn_outside_edges
 from .._binning import bin_edges, check_not_constant
 from .._constraints import BINS
 from .._fds_settings import FDS_RULES, check_fds_params
-from .._joint_bins import assign_joint_bins, joint_bin_edges, warn_axes
+from .._joint_bins import assign_joint_bins, fixed_joint_edges, joint_bin_edges, warn_axes
 from .._sklearn import validate_parameter_constraints
 from ..fds import FDS
 from .data import resolve_device
@@ -85,15 +85,18 @@ class FDSMixin:
         warn_axes(support, edges, bins, counts=counts, name="fds__bins")
         return edges
 
-    def _fds_layer(self, width, fitting):
-        """The FDS layer for features of ``width``, or None without FDS."""
+    def _fds_layer(self, width, n_outputs, fitting):
+        """The FDS layer for features of ``width`` and labels of ``n_outputs``
+        outputs, or None without FDS."""
         if not self.fds:
             return None
         settings = self._fds_settings()
         bins = settings.pop("bins")
-        if not fitting:
+        if not fitting and n_outputs > 1:
+            self.fds_bin_edges_ = self._joint_edges_without_data(bins, n_outputs)
+        elif not fitting:
             explicit = not isinstance(bins, str | Integral)
-            if not explicit and hasattr(self, "fds_bin_edges_"):
+            if not explicit and isinstance(getattr(self, "fds_bin_edges_", None), np.ndarray):
                 # re-initialised after a fit (skorch's set_params): its bins
                 return FDS._checked(width, self.fds_bin_edges_, **settings)
             if not explicit:
@@ -104,6 +107,22 @@ class FDSMixin:
                 )
             self.fds_bin_edges_ = bin_edges(None, bins, name="fds__bins")
         return FDS._checked(width, self.fds_bin_edges_, **settings)
+
+    def _joint_edges_without_data(self, bins, k):
+        """The edges of every output from ``fds__bins`` alone, or those of the fit
+        when ``fds__bins`` depends on the labels (re-initialised after a fit)."""
+        edges = fixed_joint_edges(bins, None, k, name="fds__bins")
+        if edges is not None:
+            return edges
+        fitted = getattr(self, "fds_bin_edges_", None)
+        if isinstance(fitted, list) and len(fitted) == k:
+            return fitted
+        raise ValueError(
+            f"{type(self).__name__} forms its FDS bins from the training labels "
+            f"(fds__bins={bins!r}); to initialize() a network of {k} outputs without data, "
+            f"give the bin edges of every output, in label units: fds__bins=<list of {k} "
+            "arrays of edges> (a fitted net's fds_bin_edges_)."
+        )
 
     def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
         """Update the FDS statistics (here rather than in a callback, so that

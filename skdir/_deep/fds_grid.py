@@ -11,6 +11,7 @@ window along each axis in turn, mirror-padded per axis by
 :func:`skdir._kernels.smoothing_taps`).
 """
 
+import math
 from numbers import Integral
 
 import numpy as np
@@ -20,7 +21,8 @@ from .._binning import assign_bins, bin_edges, check_labels
 from .._joint_bins import MAX_OUTPUTS, assign_joint_bins, check_label_matrix
 from .checks import check_values
 
-__all__ = ["check_batch", "label_bins", "layer_edges", "smooth_cells"]
+__all__ = ["axis_buffers", "check_batch", "check_joint_memory", "joint_memory", "label_bins",
+           "layer_edges", "smooth_cells", "smooth_seen"]
 
 
 def _is_joint(edges):
@@ -63,6 +65,72 @@ def layer_edges(edges):
             "fds__bins)."
         )
     return [bin_edges(None, edges, name="bin_edges")]
+
+
+def axis_buffers(layer, prefix):
+    """The buffers ``prefix`` (one output) or ``prefix_0``, ``prefix_1``... (one per axis).
+
+    Read from the buffers themselves, so that a layer pickled before joint
+    bins existed (``bin_edges`` and ``taps`` alone) still works.
+    """
+    buffers = layer._buffers
+    if prefix in buffers:
+        return [buffers[prefix]]
+    return [buffers[name] for name in (f"{prefix}_{j}" for j in range(MAX_OUTPUTS))
+            if name in buffers]
+
+
+def joint_memory(grid_shape, n_features, ks):
+    """Bytes an FDS layer of this grid needs at its peak (an epoch's end), estimated.
+
+    Per cell and feature: 40 held throughout (the float64 running and
+    smoothed means and variances, the float32 scale and shift), 16 for the
+    epoch's float64 sums and sums of squares, and ``80 + 16 * ks`` for the
+    temporaries of folding the epoch in and of the smoothing (the gathered
+    windows of ``ks`` cells along an axis and their weighted copy, in
+    float64): above the peak measured on the CPU for ``ks`` 3 to 9.
+
+    Parameters
+    ----------
+    grid_shape : tuple of int
+        Bins per output.
+    n_features : int
+        Feature width.
+    ks : int
+        Kernel size, in bins.
+
+    Returns
+    -------
+    n_bytes : int
+
+    Examples
+    --------
+    >>> from skdir._deep.fds_grid import joint_memory
+    >>> joint_memory((50, 50, 50), 256, 5) / 2**30  # GiB
+    6.43...
+    """
+    return math.prod(grid_shape) * int(n_features) * _bytes_per_value(ks)
+
+
+def _bytes_per_value(ks):
+    return 136 + 16 * int(ks)
+
+
+def check_joint_memory(grid_shape, n_features, ks, limit, *, name):
+    """Refuse joint bins whose statistics would need more than ``limit`` bytes."""
+    if len(grid_shape) < 2:
+        return  # one output: as it always was
+    need = joint_memory(grid_shape, n_features, ks)
+    if need > limit:
+        cells = math.prod(grid_shape)
+        raise ValueError(
+            f"{name}: {' x '.join(map(str, grid_shape))} = {cells} joint bins of {n_features} "
+            f"features would need about {need / 2**30:.1f} GiB for FDS's per-bin statistics "
+            f"(dense: {_bytes_per_value(ks)} bytes per joint bin and feature at an epoch's end, "
+            f"with ks={ks}), above the limit of {limit / 2**30:g} GiB "
+            "(skdir.fds.FDS.max_joint_bytes). Give fewer bins per output, e.g. "
+            f"{name}={tuple(min(n, 10) for n in grid_shape)}, or narrower features."
+        )
 
 
 def label_bins(y, edges):
@@ -118,6 +186,22 @@ def smooth_cells(x, taps, window):
         weights = window.reshape([1] * (axis + 1) + [-1] + [1] * (len(shape) - axis))
         grid = (grid * weights).sum(dim=axis + 1)
     return grid.reshape(x.shape)
+
+
+def smooth_seen(seen, taps, window, *pairs):
+    """Smooth per-cell rows over the seen cells, into ``out``, for each ``(values, out)``.
+
+    The window is renormalised over the seen cells it covers; a cell whose
+    window covers none keeps its own values. Returns ``covered``, a bool
+    Tensor of shape (n_cells, 1).
+    """
+    mass = smooth_cells(seen, taps, window)
+    covered = mass > 0
+    safe_mass = torch.where(covered, mass, torch.ones_like(mass))
+    for values, out in pairs:  # one at a time: one set of temporaries alive
+        out.copy_(torch.where(covered, smooth_cells(values * seen, taps, window) / safe_mass,
+                              values))
+    return covered
 
 
 def check_batch(layer, features, bins):

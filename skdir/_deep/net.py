@@ -113,6 +113,19 @@ class DIRNet(nn.Module):
             self.fds.discard_epoch()
         return self.train(self.training)
 
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # a head of another width: say what to build, not torch's size mismatch
+        saved = state_dict.get(prefix + "head.weight")
+        if saved is not None and saved.ndim == 2 and saved.shape[0] != self.n_outputs:
+            k = saved.shape[0]
+            raise ValueError(
+                f"The saved parameters are those of a network with {k} output(s) (a head of "
+                f"{k} units); this network has {self.n_outputs}. Build it for {k}: in "
+                f"DeepRegressor, initialize() with module__n_outputs={k} (or, with fds=True, "
+                f"fds__bins=<list of {k} arrays of edges>, a list for several outputs)."
+            )
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
     def train(self, mode=True):
         super().train(mode)
         if self.extractor_frozen:

@@ -7,12 +7,22 @@ sample's loss is the mean over its outputs of an elementwise loss. A loss
 or a regulariser takes part only when it says it defines that: its class
 attribute ``multi_output`` is True. Those built on one label per sample
 (Balanced MSE's and Dist Loss's batch of scalar labels, ConR's label
-distance) do not, and are refused before anything is built.
+distance) do not, and are refused before the network is built; a loss
+given as a factory is known only once built, and refused then. Either way
+the refused fit leaves the estimator as it was
+(:func:`skdir._deep.rollback.kept_on_failure`).
+
+Without data (``initialize()``), the head's width is ``module__n_outputs``,
+or the number of edge arrays given per output as ``fds__bins``, or that of
+the network being rebuilt, or 1.
 """
 
+from numbers import Integral
+
+import numpy as np
 from torch import nn
 
-from .._joint_bins import n_outputs_of
+from .._joint_bins import MAX_OUTPUTS, n_outputs_of
 from ..losses import LOSSES, WeightedLoss
 from ..regularizers import Regularizer
 
@@ -70,11 +80,18 @@ class OutputsMixin:
         outputs as its head has.
         """
         k = n_outputs_of(y)
+        given = self._given_n_outputs()
+        if reset and given is not None and given != k:
+            raise ValueError(
+                f"module__n_outputs={given} but y has {k} output(s); leave module__n_outputs "
+                "unset for fit (it sizes the head of a network built without data)."
+            )
         if not reset:
             built = self.n_outputs_
             if k != built:
-                origin = ("an earlier fit" if hasattr(self, "label_distribution_")
-                          else "initialize() without data, which builds one output")
+                origin = ("an earlier fit" if hasattr(self, "label_distribution_") else
+                          "initialize() without data, sized by module__n_outputs, by "
+                          "fds__bins given per output, or 1 output by default")
                 raise ValueError(
                     f"y has {k} output(s), but this {type(self).__name__}'s network "
                     f"predicts {built} (built by {origin}). Fit it from scratch "
@@ -96,6 +113,36 @@ class OutputsMixin:
                     "or fit one output at a time."
                 )
         return k
+
+    def _given_n_outputs(self):
+        """``module__n_outputs``, checked, or None."""
+        given = self.get_params_for("module").get("n_outputs")
+        if given is None:
+            return None
+        if not (isinstance(given, Integral) and not isinstance(given, bool)
+                and 1 <= given <= MAX_OUTPUTS):
+            raise ValueError(
+                f"module__n_outputs must be an int from 1 to {MAX_OUTPUTS} (the outputs of "
+                f"the head); got {given!r}."
+            )
+        return int(given)
+
+    def _n_outputs_without_data(self):
+        """The head's width when ``initialize()`` has no labels to read it from."""
+        given = self._given_n_outputs()
+        bins = self._fds_settings()["bins"] if self.fds else None
+        per_output = (isinstance(bins, (list, tuple)) and len(bins) > 1
+                      and all(np.ndim(edges) == 1 for edges in bins))
+        if per_output and given is not None and given != len(bins):
+            raise ValueError(
+                f"module__n_outputs={given} but fds__bins gives the edges of {len(bins)} "
+                "outputs (one array per output); give both for the same number of outputs."
+            )
+        if given is not None:
+            return given
+        if per_output:
+            return len(bins)
+        return self._dirnet().n_outputs if hasattr(self, "module_") else 1
 
     def _refuse_loss(self, k, cls):
         loss = self.loss

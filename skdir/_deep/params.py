@@ -1,10 +1,18 @@
-"""How DeepRegressor's parameters reach skorch: plain after a fit, callbacks at fit.
+"""DeepRegressor's parameters: their checks, and how they reach skorch.
 
-A mixin for :class:`skdir.estimators.DeepRegressor`, on skorch's own
+A mixin for :class:`skdir.estimators.DeepRegressor`. The estimator's own
+parameters are checked at every fit and ``initialize()`` (its
+``_skdir_constraints``, then what constraints cannot say). On skorch's own
 routing: prefixed parameters (``fds__*``, ``module__*``) are stored by
 skorch, and those read afresh at every fit are registered as skorch virtual
 parameters, so that setting them on a fitted net is a plain assignment.
 """
+
+from numbers import Integral
+
+from torch import nn
+
+from .._sklearn import validate_parameter_constraints
 
 __all__ = ["ParamsMixin"]
 
@@ -14,8 +22,44 @@ _PLAIN_AFTER_INIT = ["fds", "fds__*", "iterator_train", "iterator_train__*",
                      "iterator_valid", "iterator_valid__*", "dataset", "dataset__*"]
 
 
+def _is_module_spec(value):
+    return value is None or isinstance(value, nn.Module) or callable(value)
+
+
 class ParamsMixin:
-    """``set_params``, skorch's virtual parameters, and the parameter names."""
+    """Parameter checks, ``set_params``, skorch's virtual parameters, the parameter names."""
+
+    def _check_own_params(self):
+        """Check the parameters (at every fit and ``initialize()``)."""
+        name = type(self).__name__
+        validate_parameter_constraints(
+            self._skdir_constraints,
+            {key: getattr(self, key) for key in self._skdir_constraints},
+            caller_name=name,
+        )
+        if not _is_module_spec(self.module):
+            raise ValueError(
+                f"module must be None, a torch.nn.Module class or instance, or a callable "
+                f"returning one; got {self.module!r}."
+            )
+        sizes = self.hidden_sizes
+        if not all(isinstance(s, Integral) and not isinstance(s, bool) and s >= 1
+                   for s in sizes):
+            raise ValueError(
+                f"hidden_sizes must be a tuple of ints >= 1; got {sizes!r}."
+            )
+        bad = [r for r in (self.regularizers or []) if not isinstance(r, nn.Module)]
+        if bad:
+            raise ValueError(
+                "regularizers must be a list of torch modules (skdir.regularizers."
+                f"Regularizer, e.g. ConR()); got a {type(bad[0]).__name__}: {bad[0]!r}."
+            )
+        self._check_fds()
+        if self.criterion is not None:
+            raise ValueError(
+                f"{name} chooses its loss with loss=...; leave criterion=None "
+                "(loss parameters go in criterion__<name>)."
+            )
 
     def initialize_virtual_params(self):
         """skorch's virtual parameters, plus those read afresh at every fit."""
