@@ -42,7 +42,8 @@ y_train, y_test = rooms.target[:n_train], rooms.target[n_train:]
 # into its bin (the reference's bucket_start) rather than mirrored into the
 # smoothing. The default square-root reweighting, not the reference's
 # 'inverse': on a few hundred maps the far bins hold a handful of pixels, and
-# inverse counts would weigh them hundreds of times the typical pixel.
+# inverse counts would weigh them hundreds of times the typical pixel
+# (count_clip=(low, high) would cap them too, as for LDS).
 lds = DenseLDS(bins="nyud2", clamp_below=0.5, mode="reflect").fit(y_train)
 pixel_weights = torch.from_numpy(lds.transform(y_train)).unsqueeze(1)
 targets = torch.from_numpy(y_train).unsqueeze(1)  # (n, 1, H, W), the shape of the output

@@ -150,7 +150,12 @@ def _float32_rule(edges):
     lower = thresholds[:-1].copy()
     upper = thresholds[1:].copy()
     lower[0], upper[-1] = -np.inf, np.inf  # the outer bins take everything beyond
-    origin, scale = np.float32(edges[0]), np.float32(1.0 / width)
+    with np.errstate(over="ignore"):
+        origin, scale = np.float32(edges[0]), np.float32(1.0 / width)
+    if not np.isfinite(scale):
+        # widths below ~3e-39 (subnormal in float32): 1 / width overflows
+        # float32 and every guess would be nan or inf
+        return None
     last = edges.size - 2
 
     def bins(x):

@@ -3,14 +3,14 @@
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.ndimage import convolve1d
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from ._bin_warnings import warn_if_crowded
-from ._binning import BIN_RULES, assign_bins, bin_edges, fixed_edges
+from ._binning import BIN_RULES, assign_bins, bin_edges, check_bin_range, fixed_edges
 from ._constraints import WINDOW
 from ._dense_bins import (
+    CHUNK,
     bin_dtype,
     check_finite,
     check_maps,
@@ -20,12 +20,14 @@ from ._dense_bins import (
     warn_outside,
 )
 from ._kernels import check_odd_ks, kernel_window
+from ._lds_weights import check_count_clip, lds_bin_weights
 from ._sklearn import Interval, StrOptions, _fit_context
 
 __all__ = ["NYUD2_BIN_EDGES", "DenseLDS", "dense_bin_edges"]
 
-#: The depth bins of the NYUD2-DIR benchmark: 100 bins of 0.1 m over [0, 10] m.
-NYUD2_BIN_EDGES = np.linspace(0.0, 10.0, 101)
+#: The depth bins of the NYUD2-DIR benchmark: 100 bins of 0.1 m over [0, 10] m
+#: (each edge the float64 nearest to k / 10).
+NYUD2_BIN_EDGES = np.round(np.arange(101) * 0.1, 1)
 DENSE_BINS = [StrOptions({*BIN_RULES, "nyud2"}), Interval(Integral, 2, None, closed="left"),
               "array-like"]
 
@@ -33,6 +35,8 @@ DENSE_BINS = [StrOptions({*BIN_RULES, "nyud2"}), Interval(Integral, 2, None, clo
 def dense_bin_edges(bins, bin_range=None):
     """Edges fixed by ``bins`` before any pixel is seen (``'nyud2'`` among them), or None."""
     if isinstance(bins, str) and bins == "nyud2":
+        # the edges are fixed: a range is refused, as with explicit edges
+        check_bin_range(bin_range, bins)
         return NYUD2_BIN_EDGES.copy()
     return fixed_edges(bins, bin_range)
 
@@ -66,8 +70,11 @@ class DenseLDS(BaseEstimator):
     NYUD2-DIR): the labels of all fitted pixels (depths) are binned, the
     per-bin pixel counts are smoothed with the LDS window, and each pixel
     is weighted by the inverse of the smoothed value at its label. Without
-    ``clamp_below`` and with ``mode='constant'`` the weights are exactly
-    ``LDS(...).fit_transform(maps[mask].ravel())``'s.
+    ``clamp_below`` and with ``mode='constant'`` the weights are
+    ``LDS(...).fit_transform(maps[mask].ravel())``'s: bit for bit for
+    float64 maps; for float32 maps they are returned in float32, so they
+    differ from LDS's float64 ones by their rounding (up to ~6e-8
+    relative), the bins and ``bin_weights_`` being the same.
 
     The pixels are binned in chunks of 65,536 with
     :func:`skdir._binning.assign_bins`'s rule (float32 maps stay float32:
@@ -100,8 +107,15 @@ class DenseLDS(BaseEstimator):
         A label: the bins below the one holding it are merged into it. Their
         pixels are counted there, take no part of their own in the smoothing
         (which starts at that bin) and get its weight. The NYUD2-DIR
-        reference's ``bucket_start=7`` is ``clamp_below=0.7`` (no training
-        depth is below 0.7 m).
+        reference's ``bucket_start=7`` is ``clamp_below=0.7`` only when no
+        counted pixel is below 0.7 m: the reference drops the counts of the
+        bins below, DenseLDS merges them into its bin (the training rotation
+        fills the corners with 0 m: mask them out to match).
+    count_clip : tuple of (float, float) or None, default=None
+        Clip every bin's pixel count, empty bins included, to ``[low,
+        high]`` before smoothing (after the merging of ``clamp_below``), as
+        :class:`skdir.reweight.LDS` does: it caps the weights of rare
+        depths, which ``reweight='inverse'`` makes large on small sets.
 
     Attributes
     ----------
@@ -109,6 +123,10 @@ class DenseLDS(BaseEstimator):
         Bin edges.
     bin_counts_ : ndarray of shape (n_bins,)
         Fitted pixels per bin (before any merging by ``clamp_below``).
+    label_range_ : tuple of (float, float)
+        The smallest and largest label of the fitted pixels (of all batches
+        for :meth:`partial_fit`): :func:`dense_shot_metrics` takes test
+        pixels beyond it as seen zero times.
     effective_density_ : ndarray of shape (n_bins,)
         The smoothed per-bin value the weights invert, normalised to sum 1;
         the bins below ``clamp_below`` repeat the value of its bin.
@@ -128,9 +146,21 @@ class DenseLDS(BaseEstimator):
     The NYUD2-DIR reference code (``nyud2-dir/loaddata.py``) corresponds to
     ``DenseLDS(bins='nyud2', clamp_below=0.7, mode='reflect',
     reweight='inverse')`` with its default window (gaussian, ``ks=5``,
-    ``sigma=2``). It computes a pixel's bin as ``int(depth * 10)`` in float32;
-    here a float32 depth just below an edge in float64 (``float32(0.7)`` is
-    0.69999999) stays in the bin below, as everywhere in skdir.
+    ``sigma=2``). It computes a pixel's bin as ``int(depth * np.float32(10))``
+    in float32; here a pixel's bin is decided by its exact value against the
+    float64 edges, as everywhere in skdir, so a float32 depth just below an
+    edge stays in the bin below (``float32(0.7)`` is 0.69999999, bin 6; the
+    reference's product rounds up to 7.0, bin 7). Only the float32 test
+    depths differ: read as ``float32(raw) / float32(1000)`` from 16-bit
+    millimetres (the reference and
+    :class:`~skdir.datasets._nyud2_images.NYUD2DepthDataset` by default),
+    38 of the 101 multiples of 100 mm from 0 to 10 m (0.7, 0.9, 1.3 m, ...)
+    fall one bin lower than in the reference (about 0.4 % of the balanced
+    test pixels); every other millimetre value, and every 8-bit training
+    depth ``k / 255 * 10``, bins alike. To bin every test depth as the
+    reference does, compute depths in float64 as ``raw / 1000.0``
+    (``NYUD2DepthDataset(..., depth_dtype='float64')``): checked for every
+    millimetre value from 0 to 10,000. No second binning rule is offered.
 
     Non-finite labels are refused among the fitted pixels: mark missing
     depths False in ``mask``. Maps of shape ``(n_maps, 1, height, width)``
@@ -161,10 +191,12 @@ class DenseLDS(BaseEstimator):
         "reweight": [StrOptions({"sqrt_inv", "inverse"})],
         "mode": [StrOptions({"constant", "reflect"})],
         "clamp_below": [Interval(Real, None, None, closed="neither"), None],
+        "count_clip": [tuple, list, None],
     }
 
     def __init__(self, *, bins="auto", bin_range=None, kernel="gaussian", ks=5, sigma=2.0,
-                 reweight="sqrt_inv", mode="constant", clamp_below=None):
+                 reweight="sqrt_inv", mode="constant", clamp_below=None,
+                 count_clip=None):
         self.bins = bins
         self.bin_range = bin_range
         self.kernel = kernel
@@ -173,6 +205,7 @@ class DenseLDS(BaseEstimator):
         self.reweight = reweight
         self.mode = mode
         self.clamp_below = clamp_below
+        self.count_clip = count_clip
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, maps, mask=None):
@@ -215,7 +248,12 @@ class DenseLDS(BaseEstimator):
         """
         given, flat, bins = self._fit(maps, mask, keep_bins=True)
         table = np.append(self.bin_weights_, 0.0).astype(flat.dtype)
-        return np.take(table, bins).reshape(given)
+        out = np.empty(flat.size, dtype=flat.dtype)
+        # chunk by chunk: np.take would copy all the small bin indices to intp
+        for start in range(0, flat.size, CHUNK):
+            chunk = slice(start, start + CHUNK)
+            np.take(table, bins[chunk], out=out[chunk])
+        return out.reshape(given)
 
     def _fit(self, maps, mask, *, keep_bins):
         given, flat, mask = self._validate(maps, mask)
@@ -223,6 +261,13 @@ class DenseLDS(BaseEstimator):
         edges = dense_bin_edges(self.bins, self.bin_range)
         labels = None
         if edges is None:
+            if lo == hi:  # name the pixels, not the few labels standing for them
+                n_pixels = flat.size if mask is None else int(np.count_nonzero(mask))
+                raise ValueError(
+                    f"maps is constant: its {n_pixels} counted pixels all equal {lo!r}; at "
+                    "least two distinct labels are needed to form bins. Give fixed bins "
+                    "(bins='nyud2', explicit edges, or an int with bin_range)."
+                )
             labels = _labels_like(flat, mask, lo, hi)
             edges = bin_edges(labels, self.bins, bin_range=self.bin_range, label_name="maps")
         else:
@@ -236,11 +281,12 @@ class DenseLDS(BaseEstimator):
                 bins[chunk] = idx
         if labels is not None:
             warn_if_crowded(counts[:n_bins], self.bins, labels)
-        self._set_bin_weights(edges, counts[:n_bins].astype(np.float64))
+        self._set_bin_weights(edges, counts[:n_bins].astype(np.float64), (lo, hi))
         return given, flat, bins
 
     def _validate(self, maps, mask):
         check_odd_ks(self.ks)
+        check_count_clip(self.count_clip)
         return _pixels(maps, mask)
 
     def _clamp_bin(self, edges):
@@ -253,25 +299,15 @@ class DenseLDS(BaseEstimator):
             )
         return int(assign_bins(np.array([float(self.clamp_below)]), edges)[0])
 
-    def _set_bin_weights(self, edges, counts):
-        start = self._clamp_bin(edges)
-        merged = counts[start:].copy()
-        merged[0] += counts[:start].sum()
-        values = np.sqrt(merged) if self.reweight == "sqrt_inv" else merged
+    def _set_bin_weights(self, edges, counts, label_range):
         window = kernel_window(self.kernel, self.ks, self.sigma)
-        smoothed = convolve1d(values, window, mode=self.mode)
-        smoothed = np.concatenate([np.full(start, smoothed[0]), smoothed])
-
-        occupied = smoothed > 0
-        raw = np.empty_like(smoothed)
-        raw[occupied] = 1.0 / smoothed[occupied]
-        raw[~occupied] = raw[occupied].max()
-        # mean 1 over the fitted pixels, per bin: sum_b c_b w_b / sum_b c_b
-        raw *= counts.sum() / np.dot(counts, raw)
+        self.effective_density_, self.bin_weights_ = lds_bin_weights(
+            counts, [window], reweight=self.reweight,
+            count_clip=check_count_clip(self.count_clip), mode=self.mode,
+            merge_below=self._clamp_bin(edges))
         self.bin_edges_ = edges
         self.bin_counts_ = counts
-        self.effective_density_ = smoothed / smoothed.sum()
-        self.bin_weights_ = raw
+        self.label_range_ = label_range
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, maps, mask=None):
@@ -303,7 +339,8 @@ class DenseLDS(BaseEstimator):
                 f"bins={self.bins!r} and bin_range={self.bin_range!r}."
             )
         _, flat, mask = self._validate(maps, mask)
-        warn_outside(flat, mask, edges, *label_range(flat, mask))
+        lo, hi = label_range(flat, mask)
+        warn_outside(flat, mask, edges, lo, hi)
         n_bins = edges.size - 1
         counts = np.zeros(n_bins + 1, dtype=np.intp)
         for _, idx in iter_bins(flat, edges, mask):
@@ -311,7 +348,8 @@ class DenseLDS(BaseEstimator):
         counts = counts[:n_bins].astype(np.float64)
         if not first:
             counts += self.bin_counts_
-        self._set_bin_weights(edges, counts)
+            lo, hi = min(lo, self.label_range_[0]), max(hi, self.label_range_[1])
+        self._set_bin_weights(edges, counts, (lo, hi))
         return self
 
     def transform(self, maps, mask=None):

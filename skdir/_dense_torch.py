@@ -10,6 +10,7 @@ import_extra("torch", "deep", "skdir.dense.DenseFDS")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from sklearn.utils.validation import check_is_fitted  # noqa: E402
 from torch import nn  # noqa: E402
 
 from ._dense_bins import check_finite, check_maps, check_mask, iter_bins  # noqa: E402
@@ -98,7 +99,13 @@ class DenseFDS(nn.Module):
         -------
         fds : DenseFDS
             A new layer.
+
+        Raises
+        ------
+        NotFittedError
+            If ``lds`` is not fitted.
         """
+        check_is_fitted(lds)
         edges = lds.bin_edges_[lds._clamp_bin(lds.bin_edges_):]
         return cls(n_features, edges, **fds_params)
 

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._bin_warnings import warn_if_crowded
-from ._binning import as_pair, check_labels
+from ._binning import check_labels
 from ._constraints import BINS, WINDOW_PER_OUTPUT
 from ._dask_labels import check_dask_labels, dask_bin_counts, is_dask_array
 from ._joint_bins import (
@@ -14,25 +14,15 @@ from ._joint_bins import (
     fixed_joint_edges,
     joint_bin_edges,
     n_outputs_of,
-    smooth_grid,
     warn_axes,
 )
 from ._kernels import kernel_window
+from ._lds_weights import check_count_clip as _check_count_clip
+from ._lds_weights import lds_bin_weights
 from ._sklearn import StrOptions, _check_sample_weight, _fit_context
 from ._weighter import BaseWeighter
 
 __all__ = ["LDS", "lds_weights"]
-
-
-def _check_count_clip(count_clip):
-    if count_clip is None:
-        return None
-    low, high = as_pair(count_clip, "count_clip")
-    if not (0 <= low <= high) or np.isnan(high):
-        raise ValueError(
-            f"count_clip must satisfy 0 <= low <= high; got {count_clip!r}."
-        )
-    return low, high
 
 
 class LDS(BaseWeighter):
@@ -371,32 +361,12 @@ class LDS(BaseWeighter):
         self.bin_edges_ = edges[0] if k == 1 else list(edges)
         self.bin_counts_ = counts
         self._weight_unit = unit
-        count_clip = _check_count_clip(self.count_clip)
-        values = relative
-        if count_clip is not None:
-            # the bounds are in samples: clip the counts, in units of the
-            # largest weight too
-            with np.errstate(over="ignore"):
-                low, high = count_clip[0] / unit, count_clip[1] / unit
-            # a low bound past float64 in these units (subnormal weights)
-            # lifts every bin to it: all values equal
-            values = np.full_like(relative, 1.0) if np.isinf(low) else np.clip(relative, low, high)
-            values = values / values.max()  # O(1) before inverting: scale-free
-        if self.reweight == "sqrt_inv":
-            values = np.sqrt(values)
         windows = [kernel_window(self.kernel, ks, sigma) for ks, sigma in zip(
             axis_numbers(self.ks, k, name="ks"), axis_numbers(self.sigma, k, name="sigma"))]
         # the same window along every axis of the grid, as the 1-D case along its one
-        smoothed = smooth_grid(values, windows)
-
-        occupied = smoothed > 0
-        raw = np.empty_like(smoothed)
-        raw[occupied] = 1.0 / smoothed[occupied]
-        raw[~occupied] = raw[occupied].max()
-        # Mean 1 over the fitted samples, computed per bin: sum_b c_b w_b / sum_b c_b.
-        raw *= relative.sum() / np.dot(relative.ravel(), raw.ravel())
-        self.effective_density_ = smoothed / smoothed.sum()
-        self.bin_weights_ = raw
+        self.effective_density_, self.bin_weights_ = lds_bin_weights(
+            relative, windows, reweight=self.reweight,
+            count_clip=_check_count_clip(self.count_clip), unit=unit)
 
     def _transform(self, y):
         idx, _ = assign_joint_bins(y, self._edge_list())

@@ -14,8 +14,8 @@ from ._joint_bins import (
 )
 from ._sklearn import _check_sample_weight
 
-__all__ = ["REGIONS", "LabelDistribution", "check_thresholds", "shot_regions",
-           "training_distribution"]
+__all__ = ["REGIONS", "LabelDistribution", "check_thresholds", "outside_training",
+           "regions_of_counts", "shot_regions", "training_distribution"]
 
 #: Region names, in the order of the codes :func:`shot_regions` returns.
 REGIONS = ("many", "medium", "few")
@@ -231,7 +231,38 @@ def shot_regions(y, distribution, *, bins=None, many_shot_threshold=100,
         per_bin = distribution.bin_counts(edges)
         warn_if_crowded(per_bin, bins, distribution.values)
         count = per_bin[assign_bins(y, edges)]
-        count[(y < distribution.values[0]) | (y > distribution.values[-1])] = 0
+        count[outside_training(y, distribution.values[0], distribution.values[-1])] = 0
+    return regions_of_counts(count, many_shot_threshold, few_shot_threshold)
+
+
+def outside_training(y, low, high):
+    """Labels below ``low`` or above ``high``, the training range: seen zero times.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        Labels (rows: outside when any output is).
+    low, high : float or ndarray of shape (n_outputs,)
+        Smallest and largest training label (per output). Compared in
+        float64 (a numpy float64 scalar or array), float32 labels are judged
+        by their exact value.
+
+    Returns
+    -------
+    outside : ndarray of bool of shape (n_samples,)
+    """
+    low, high = np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+    outside = (y < low) | (y > high)
+    return outside if outside.ndim == 1 else outside.any(axis=1)
+
+
+def regions_of_counts(count, many_shot_threshold, few_shot_threshold):
+    """Region code from a label's training count: 0 many-, 1 medium-, 2 few-shot.
+
+    Many-shot above ``many_shot_threshold``, few-shot below
+    ``few_shot_threshold``, medium-shot otherwise; a label beyond the
+    training range has count 0 (:func:`outside_training`).
+    """
     return np.where(count > many_shot_threshold, 0,
                     np.where(count < few_shot_threshold, 2, 1))
 
@@ -250,5 +281,5 @@ def _joint_counts(y, distribution, bins):
         warn_if_crowded(marginal, spec, values[:, j], name=f"bins[{j}]")
     idx, _ = assign_joint_bins(y, edges)
     count = grid.reshape(-1)[idx]
-    count[((y < values.min(axis=0)) | (y > values.max(axis=0))).any(axis=1)] = 0
+    count[outside_training(y, values.min(axis=0), values.max(axis=0))] = 0
     return count

@@ -7,12 +7,13 @@ import textwrap
 import numpy as np
 import pytest
 from scipy.ndimage import gaussian_filter1d
-from sklearn.exceptions import UndefinedMetricWarning
+from sklearn.exceptions import NotFittedError, UndefinedMetricWarning
 
 from skdir._binning import assign_bins
 from skdir._dense_bins import CHUNK, iter_bins
 from skdir.datasets._synthetic_depth import make_synthetic_depth
 from skdir.dense import NYUD2_BIN_EDGES, DenseLDS, dense_shot_metrics
+from skdir.metrics import shot_metrics
 from skdir.reweight import LDS
 
 
@@ -64,6 +65,7 @@ def test_weights_equal_a_direct_per_pixel_computation():
     {}, {"bins": 17}, {"bins": "log"}, {"bins": [0.5, 1.5, 2.5, 4.0, 7.0, 30.0]},
     {"kernel": "triang", "reweight": "inverse"}, {"kernel": "laplace", "ks": 7, "sigma": 1.5},
     {"kernel": None}, {"bins": 40, "bin_range": (0.0, 20.0)},
+    {"count_clip": (5, 20), "reweight": "inverse"}, {"count_clip": [0, 3], "bins": 17},
 ])
 def test_weights_equal_lds_on_the_raveled_pixels(params):
     maps = depth_maps(seed=1)
@@ -121,10 +123,41 @@ def test_clamp_below_merges_the_low_bins_into_its_bin():
 
 
 def test_clamp_below_a_bin_start_equals_none_when_nothing_is_below():
-    maps = depth_maps(seed=5) + 0.4  # nothing below 0.7, nothing beyond 10
+    maps = depth_maps(seed=5) + 0.4  # nothing below 1.13, nothing beyond 10
     common = {"bins": "nyud2", "mode": "constant"}
-    clamped = DenseLDS(clamp_below=0.0, **common).fit_transform(maps)
-    np.testing.assert_array_equal(clamped, DenseLDS(**common).fit_transform(maps))
+    clamped = DenseLDS(clamp_below=1.1, **common).fit(maps)  # bins 0-10 merged into 11
+    np.testing.assert_array_equal(clamped.bin_weights_[:11], clamped.bin_weights_[11])
+    np.testing.assert_array_equal(clamped.transform(maps), DenseLDS(**common).fit_transform(maps))
+
+
+def test_count_clip_clips_the_merged_counts():
+    maps = np.repeat([0.25, 0.75, 1.25, 1.75], [3, 40, 2, 5]).reshape(1, 5, 10)
+    lds = DenseLDS(bins=[0, 0.5, 1, 1.5, 2], kernel=None, reweight="inverse",
+                   clamp_below=0.5, count_clip=(4, 30)).fit(maps)
+    # merged counts 43, 2, 5 clipped to 30, 4, 5; bin 0 takes bin 1's weight
+    raw = 1 / np.array([30.0, 30.0, 4.0, 5.0])
+    np.testing.assert_allclose(lds.bin_weights_, raw * 50 / np.dot([3, 40, 2, 5], raw))
+
+
+def test_fit_transform_gathers_chunk_by_chunk_like_transform():
+    maps = depth_maps(n=3, h=150, w=160, seed=21).astype(np.float32)  # 72,000 > CHUNK
+    mask = maps > 1.5
+    lds = DenseLDS(bins="nyud2", clamp_below=0.7, mode="reflect", reweight="inverse")
+    weights = lds.fit_transform(maps, mask)
+    assert maps.size > CHUNK and weights.dtype == np.float32
+    np.testing.assert_array_equal(weights, lds.transform(maps, mask))
+    assert (weights[~mask] == 0).all()
+
+
+def test_tiny_bin_widths_in_float32_take_the_general_route():
+    # 1 / width overflows float32: the float32 route cannot guess the bins
+    maps = (np.arange(24.0).reshape(2, 3, 4) * 1.5e-40).astype(np.float32)
+    edges = np.linspace(0, 4e-39, 5)
+    lds = DenseLDS(bins=edges, kernel=None)
+    weights = lds.fit_transform(maps)
+    expected = np.bincount(assign_bins(maps.ravel().astype(np.float64), edges), minlength=4)
+    np.testing.assert_array_equal(lds.bin_counts_, expected)
+    np.testing.assert_array_equal(weights, lds.transform(maps))
 
 
 def test_mask_pixels_are_not_counted_and_weigh_zero():
@@ -171,7 +204,15 @@ BAD = [
     ({"maps": depth_maps()}, {"mode": "wrap"}, "'mode' parameter of DenseLDS"),
     ({"maps": depth_maps()}, {"bins": "nyud2", "clamp_below": 12.0},
      r"clamp_below must lie within the bin edges \[0, 10\]"),
-    ({"maps": np.ones((2, 3, 3))}, {}, "maps is constant"),
+    ({"maps": np.full((2, 3, 4), 1.5)}, {},
+     "maps is constant: its 24 counted pixels all equal 1.5"),
+    ({"maps": np.full((2, 3, 4), 1.5), "mask": np.arange(24).reshape(2, 3, 4) < 5}, {},
+     "maps is constant: its 5 counted pixels"),
+    ({"maps": depth_maps()}, {"bins": "nyud2", "bin_range": (0.0, 5.0)},
+     r"bin_range fixes the span of bins given as a number of bins; got bins='nyud2'"),
+    ({"maps": depth_maps()}, {"count_clip": (5, 1)},
+     r"count_clip must satisfy 0 <= low <= high; got \(5, 1\)"),
+    ({"maps": depth_maps()}, {"count_clip": 5}, "'count_clip' parameter of DenseLDS"),
 ]
 
 
@@ -186,13 +227,21 @@ def test_partial_fit_needs_fixed_bins():
         DenseLDS().partial_fit(depth_maps())
 
 
+def test_label_range_is_that_of_the_counted_pixels_of_all_batches():
+    maps = depth_maps(seed=22)
+    mask = maps < 4.0
+    batches = DenseLDS(bins="nyud2").partial_fit(maps[:2], mask[:2])
+    batches.partial_fit(maps[2:], mask[2:])
+    assert batches.label_range_ == (maps[mask].min(), maps[mask].max())
+
+
 # --- dense_shot_metrics -------------------------------------------------------
 
 def direct_table(y_true, y_pred, train, edges, many, few, mask):
     counts, _ = np.histogram(train, bins=edges)
     t, p = y_true[mask], y_pred[mask]
     count = counts[np.clip(np.digitize(t, edges[1:-1]), 0, counts.size - 1)]
-    count[(t < edges[0]) | (t > edges[-1])] = 0
+    count[(t < train.min()) | (t > train.max())] = 0  # beyond the training pixels
     regions = {"all": np.ones(t.size, bool), "many": count > many,
                "medium": (count <= many) & (count >= few), "few": count < few}
     rows = {}
@@ -208,10 +257,11 @@ def direct_table(y_true, y_pred, train, edges, many, few, mask):
     return rows
 
 
-def test_dense_shot_metrics_equal_a_direct_per_pixel_computation():
+@pytest.mark.parametrize("h, w", [(12, 16), (150, 160)])  # one chunk, several
+def test_dense_shot_metrics_equal_a_direct_per_pixel_computation(h, w):
     rng = np.random.default_rng(9)
     train = depth_maps(n=8, seed=10)
-    y_true = depth_maps(n=3, seed=11)
+    y_true = depth_maps(n=3, h=h, w=w, seed=11)
     y_true[0, 0, 0] = 25.0  # beyond the edges: few-shot
     y_pred = y_true * rng.lognormal(0.0, 0.2, size=y_true.shape)
     mask = rng.uniform(size=y_true.shape) > 0.2
@@ -225,6 +275,29 @@ def test_dense_shot_metrics_equal_a_direct_per_pixel_computation():
         for column, value in row.items():
             np.testing.assert_allclose(table.loc[shot, column], value, rtol=1e-10,
                                        err_msg=f"{shot} {column}")
+
+
+@pytest.mark.parametrize("train, test, region", [
+    # beyond the explicit edges but inside the training pixels' range: the
+    # edge bin's count (100), many-shot
+    (np.repeat([3.5, 2.5], 50), [3.5, 2.7], "many"),
+    # inside the edges but above the largest training pixel: seen zero
+    # times, few-shot (its bin holds 60)
+    (np.repeat([0.1, 2.2], 60), [2.9, 2.1], "few"),
+])
+def test_dense_shot_regions_follow_the_1d_rule(train, test, region):
+    train_maps = train.reshape(1, 10, -1)
+    y_true = np.array(test).reshape(1, 1, 2)
+    common = {"bins": [0, 1, 2, 3], "many_shot_threshold": 50, "few_shot_threshold": 10}
+    with pytest.warns(UserWarning):  # pixels beyond the edges, regions left empty
+        dense = dense_shot_metrics(y_true, y_true * 1.1, train=train_maps, **common)
+    with pytest.warns(UserWarning):
+        flat = shot_metrics(y_true.ravel(), y_true.ravel() * 1.1, y_train=train, **common)
+    np.testing.assert_array_equal(dense["count"], flat["count"])
+    # the second pixel is inside everything, in the populated bin 2: many-shot
+    expected = {"many": [2, 0, 0], "few": [1, 0, 1]}[region]
+    np.testing.assert_array_equal(dense["count"].iloc[1:], expected)
+    np.testing.assert_allclose(dense["mae"], flat["mae"], rtol=1e-12)
 
 
 def test_dense_shot_metrics_read_a_fitted_dense_lds():
@@ -368,6 +441,9 @@ def test_dense_fds_is_fds_on_the_valid_pixels():
 def test_dense_fds_from_dense_lds_merges_the_clamped_bins():
     pytest.importorskip("torch")
     from skdir.dense import DenseFDS
+
+    with pytest.raises(NotFittedError, match="This DenseLDS instance is not fitted"):
+        DenseFDS.from_dense_lds(DenseLDS(), 3)
 
     lds = DenseLDS(bins="nyud2", clamp_below=0.7).fit(depth_maps(seed=16))
     fds = DenseFDS.from_dense_lds(lds, 4)

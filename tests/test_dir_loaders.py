@@ -14,8 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from skdir._dense_bins import iter_bins
 from skdir.datasets._imdb_wiki import load_imdb_wiki_dir
 from skdir.datasets._nyud2 import load_nyud2_dir
+from skdir.dense import NYUD2_BIN_EDGES
 
 Image = pytest.importorskip("PIL.Image")
 
@@ -226,6 +228,7 @@ def test_nyud2_listings_bins_and_mask(nyud2_home):
     assert ds.feature_names == ["image"] and ds.target_names == ["depth"]
     # 100 bins of 0.1 m over [0, 10] m.
     assert ds.bin_edges.shape == (101,) and ds.bin_edges[-1] == 10.0
+    np.testing.assert_array_equal(ds.bin_edges, NYUD2_BIN_EDGES)  # one definition
     np.testing.assert_allclose(np.diff(ds.bin_edges), 0.1)
     assert isinstance(ds.test_mask, np.memmap) and ds.test_mask.shape == (2, 228, 304)
     assert int(ds.test_mask.sum()) == 100 + 304
@@ -285,6 +288,67 @@ def test_nyud2_train_items_augmented_and_downsampled(nyud2_home):
     torch.manual_seed(1)
     b = train[0]
     assert all(bool((u == v).all()) for u, v in zip(a, b))  # seeded by torch
+
+
+def test_nyud2_train_depths_keep_the_8bit_grid(nyud2_home):
+    torch = pytest.importorskip("torch")
+    # the reference rotates and resizes the uint8 map, then scales it: every
+    # training depth is k / 255 * 10 for an integer k
+    train = load_nyud2_dir(nyud2_home, test_mask=None).images["train"]
+    torch.manual_seed(3)
+    for index in (0, 1, 1, 1, 2):
+        depth = train[index][1].numpy()
+        k = np.round(depth * 25.5).astype(np.uint8)
+        np.testing.assert_array_equal(depth, k.astype(np.float32) / np.float32(255) * 10)
+        if index == 1:  # the ramp, rotated and resized: many levels, all on the grid
+            assert np.unique(k).size > 50
+    f64 = load_nyud2_dir(nyud2_home, test_mask=None, depth_dtype="float64").images["train"]
+    torch.manual_seed(3)
+    depth = f64[1][1].numpy()
+    assert depth.dtype == np.float64
+    np.testing.assert_array_equal(depth, np.round(depth * 25.5) / 255 * 10)
+
+
+def test_float64_millimetre_depths_bin_like_the_nyud2_reference():
+    raw = np.arange(10001)  # every millimetre value, 0 to 10 m
+    # the reference's rule, on its float32 depths
+    reference = np.minimum(
+        (raw.astype(np.float32) / np.float32(1000) * np.float32(10)).astype(np.intp), 99)
+    f64 = np.concatenate([idx for _, idx in iter_bins(raw / 1000.0, NYUD2_BIN_EDGES)])
+    np.testing.assert_array_equal(f64, reference)
+    # float32 depths: 38 multiples of 100 mm fall one bin lower (as documented)
+    f32 = np.concatenate([idx for _, idx in iter_bins(
+        raw.astype(np.float32) / np.float32(1000), NYUD2_BIN_EDGES)])
+    moved = np.flatnonzero(f32 != reference)
+    assert moved.size == 38 and (raw[moved] % 100 == 0).all()
+    assert (f32[moved] == reference[moved] - 1).all()
+    assert 700 in moved
+    # 8-bit training depths k / 255 * 10 bin alike in float32 and float64
+    k = np.arange(256)
+    eight = (k.astype(np.float32) / np.float32(255)) * np.float32(10)
+    reference = np.minimum((eight * np.float32(10)).astype(np.intp), 99)
+    for depth in (eight, k / 255 * 10):
+        got = np.concatenate([idx for _, idx in iter_bins(depth, NYUD2_BIN_EDGES)])
+        np.testing.assert_array_equal(got, reference)
+
+
+def test_nyud2_float64_test_depths_are_raw_over_1000(nyud2_home):
+    torch = pytest.importorskip("torch")
+    # 700 mm: float32(0.7) is just below the 0.7 m edge, float64 0.7 is on it
+    w, h = SIZE
+    Image.fromarray(np.full((h, w), 700, dtype=np.uint16)).save(
+        nyud2_home / "nyu2_test/00001_depth.png")
+    f32 = load_nyud2_dir(nyud2_home).images["test"][1][1]
+    f64 = load_nyud2_dir(nyud2_home, depth_dtype="float64").images["test"][1][1]
+    assert f32.dtype == torch.float32 and f64.dtype == torch.float64
+    assert (f32 == np.float32(700) / np.float32(1000)).all() and (f64 == 0.7).all()
+    with pytest.raises(ValueError, match="depth_dtype must be one of 'float32', 'float64'; "
+                                         "got depth_dtype='float16'"):
+        load_nyud2_dir(nyud2_home, depth_dtype="float16")
+    from skdir.datasets._nyud2_images import NYUD2DepthDataset
+
+    with pytest.raises(ValueError, match=r"depth_dtype must be one of \('float32', "):
+        NYUD2DepthDataset(nyud2_home, ["a"], ["b"], depth_dtype=np.float16)
 
 
 @pytest.mark.parametrize("remove, message", [

@@ -19,7 +19,7 @@ NYUD2-DIR from one folder, its ``--data_dir`` (``./data``), which its
   training pairs the reference uses for FDS statistics (optional here).
 
 The depth bins are 0.1 m wide over [0, 10] m (the reference's
-``min(int(depth * 10), 99)``). The torch dataset,
+``min(int(depth * 10), 99)``; :data:`skdir.dense.NYUD2_BIN_EDGES`). The torch dataset,
 :class:`~skdir.datasets._nyud2_images.NYUD2DepthDataset`, lives in
 ``skdir/datasets/_nyud2_images.py``, imported only when images are requested
 (see :func:`depth_dataset_class`): ``import skdir.datasets`` does not import
@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from .._dense_lds import NYUD2_BIN_EDGES
 from .._extras import import_extra
 from ._imdb_wiki import (
     REFERENCE_REPO,
@@ -41,8 +42,6 @@ from ._imdb_wiki import (
 
 __all__ = ["load_nyud2_dir"]
 
-#: 100 depth bins of 0.1 m over [0, 10] m, the reference's bins.
-NYUD2_BIN_EDGES = np.round(np.arange(101) * 0.1, 1)
 NYU_SOURCE = "https://cs.nyu.edu/~silberman/datasets/nyu_depth_v2.html"
 _TEST_MASK = ("mmap", "load")
 
@@ -64,7 +63,7 @@ License) extracts them, and ``test_balanced_mask.npy`` from that repository's
 
 
 def load_nyud2_dir(data_home, *, test_mask="mmap", images=True, check_files="sample",
-                   return_X_y=False, as_frame=False):
+                   return_X_y=False, as_frame=False, depth_dtype="float32"):
     """Load NYUD2-DIR from a local copy: image and depth listings, mask, datasets.
 
     Reads the layout of the DIR reference repository's NYUD2 ``--data_dir``:
@@ -97,6 +96,10 @@ def load_nyud2_dir(data_home, *, test_mask="mmap", images=True, check_files="sam
     as_frame : bool, default=False
         If True, ``data`` and ``target`` are a DataFrame (column ``image``)
         and a Series (``depth``); otherwise 1-D object arrays of paths.
+    depth_dtype : {'float32', 'float64'}, default='float32'
+        Precision of the depth maps of ``images`` (see Notes): float32 as
+        the reference, or float64 ``raw / 1000.0``, whose test depths bin
+        exactly as the reference's.
 
     Returns
     -------
@@ -114,8 +117,9 @@ def load_nyud2_dir(data_home, *, test_mask="mmap", images=True, check_files="sam
         :class:`~skdir.datasets._nyud2_images.NYUD2DepthDataset` whose items are
         ``(image, depth)``, plus ``mask`` for the test set with a mask: a
         float32 image (3, 228, 304) normalised with ImageNet's mean and std,
-        a float32 depth map in metres of shape (1, 228, 304) (test) or
-        (1, 114, 152) (training, augmented), a bool mask (1, 228, 304).
+        a depth map in metres (of ``depth_dtype``) of shape (1, 228, 304)
+        (test) or (1, 114, 152) (training, augmented), a bool mask (1, 228,
+        304).
     (data, target) : tuple
         If ``return_X_y`` is True.
 
@@ -127,6 +131,20 @@ def load_nyud2_dir(data_home, *, test_mask="mmap", images=True, check_files="sam
     ValueError
         If ``data_home`` is not a directory, a csv file is malformed or the
         mask's shape does not fit the test set.
+
+    Notes
+    -----
+    The reference bins a depth as ``int(depth * np.float32(10))`` in
+    float32; skdir bins by the depth's exact value against the float64
+    ``bin_edges`` (:class:`skdir.dense.DenseLDS`,
+    :func:`skdir.dense.dense_shot_metrics`). The float32 test depths
+    ``float32(raw) / float32(1000)`` then differ on 38 of the 101
+    multiples of 100 mm from 0 to 10 m (0.7, 0.9, 1.3 m, ...: ``float32(0.7)``
+    is 0.69999999, one bin lower here), about 0.4 % of the balanced test
+    pixels; every other millimetre value and every 8-bit training depth
+    bins alike. With ``depth_dtype='float64'`` (depths ``raw / 1000.0``)
+    every millimetre value from 0 to 10,000 bins as in the reference
+    (checked).
 
     Examples
     --------
@@ -161,6 +179,7 @@ def load_nyud2_dir(data_home, *, test_mask="mmap", images=True, check_files="sam
     if test_mask is not None:
         check_option("test_mask", test_mask, _TEST_MASK)
     check_option("check_files", check_files, ("sample", "all", "none"))
+    check_option("depth_dtype", depth_dtype, ("float32", "float64"))
     home = check_data_home(
         data_home, "nyu2_train.csv, nyu2_test.csv, nyu2_train/ and nyu2_test/")
     get_data = (f"the reference repository {REFERENCE_REPO} fetches the preprocessed NYU "
@@ -180,8 +199,10 @@ def load_nyud2_dir(data_home, *, test_mask="mmap", images=True, check_files="sam
         images_, depths = (frame[c].to_numpy(dtype=object) for c in ("image", "depth"))
         train, test = split == "train", split == "test"
         image_sets = {
-            "train": dataset(home, images_[train], depths[train], train=True),
-            "test": dataset(home, images_[test], depths[test], mask=mask),
+            "train": dataset(home, images_[train], depths[train], train=True,
+                             depth_dtype=depth_dtype),
+            "test": dataset(home, images_[test], depths[test], mask=mask,
+                            depth_dtype=depth_dtype),
         }
     X, y = frame[["image"]], frame["depth"]
     if not as_frame:

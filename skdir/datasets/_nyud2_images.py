@@ -32,6 +32,9 @@ PCA_EIGVAL = (0.2175, 0.0188, 0.0045)
 PCA_EIGVEC = ((-0.5675, 0.7192, 0.4009),
               (-0.5808, -0.0045, -0.8140),
               (-0.5836, -0.6948, 0.4203))
+#: Metres per unit of the depth files: 8-bit (pillow mode "L"), 16-bit (mm).
+_DEPTH_SCALE = {"8-bit": (10, 255), "16-bit": (1, 1000)}
+_DEPTH_DTYPES = ("float32", "float64")
 
 
 class NYUD2DepthDataset(torch.utils.data.Dataset):
@@ -44,16 +47,19 @@ class NYUD2DepthDataset(torch.utils.data.Dataset):
       nearest), centre crop 304 x 228;
     - training: the same scale, a horizontal flip with probability 1/2,
       a rotation by an angle uniform in [-5, 5] degrees (spline order
-      2, zeros outside, clipped at 0 m), the centre crop, the depth map
-      resized to 152 x 114 (bicubic), then on the image the ImageNet PCA
-      colour noise (std 0.1) and brightness, contrast and saturation
-      jitter (0.4 each, in random order);
+      2, zeros outside), the centre crop, the depth map resized to
+      152 x 114 (bicubic), then on the image the ImageNet PCA colour noise
+      (std 0.1) and brightness, contrast and saturation jitter (0.4 each,
+      in random order);
     - both: image to [0, 1], normalised with ImageNet's mean and std.
 
-    Depth is read by file type: 8-bit maps (the training set) as
-    ``value / 255 * 10`` m, 16-bit maps (the test set) as
-    ``value / 1000`` m, as the reference does per split. Random draws
-    come from torch's generator (``generator`` or the global one).
+    Depth is transformed in the file's integers and scaled to metres last,
+    as the reference does: 8-bit maps (the training set) stay uint8
+    through the rotation (:func:`scipy.ndimage.rotate` rounds and clips to
+    0..255) and the bicubic resize, so every training depth is
+    ``k / 255 * 10`` m for an integer ``k``; 16-bit maps (the test set)
+    become ``value / 1000`` m. Random draws come from torch's generator
+    (``generator`` or the global one).
 
     Parameters
     ----------
@@ -68,10 +74,21 @@ class NYUD2DepthDataset(torch.utils.data.Dataset):
         items are then ``(image, depth, mask)``. Not with ``train``.
     transform : callable, default=None
         Replaces the reference's transform: called with the PIL image
-        and the depth map in metres (float32 array of shape (H, W)),
-        must return the ``(image, depth)`` pair of the item.
+        and the depth map in metres (array of shape (H, W), of
+        ``depth_dtype``), must return the ``(image, depth)`` pair of the
+        item.
     generator : torch.Generator, default=None
         Random draws of the training transform.
+    depth_dtype : {'float32', 'float64'}, default='float32'
+        Precision of the depth in metres. float32 is the reference's
+        (``float32(raw) / float32(1000)``), but a float32 test depth on a
+        multiple of 100 mm can lie just below the bin edge it equals in
+        decimal (``float32(0.7)`` is 0.69999999): skdir's bins (the exact
+        value against float64 edges) then put 38 of those 101 values, 0 to
+        10 m, one 0.1 m bin lower than the reference's
+        ``int(depth * np.float32(10))`` does. float64 depths ``raw /
+        1000.0`` bin as the reference does for every millimetre value 0 to
+        10,000 (checked), and so do the 8-bit training depths either way.
 
     Examples
     --------
@@ -87,7 +104,7 @@ class NYUD2DepthDataset(torch.utils.data.Dataset):
     """
 
     def __init__(self, root, image_paths, depth_paths, *, train=False, mask=None,
-                 transform=None, generator=None):
+                 transform=None, generator=None, depth_dtype="float32"):
         image_paths = np.asarray(image_paths, dtype=object)
         depth_paths = np.asarray(depth_paths, dtype=object)
         if image_paths.ndim != 1 or image_paths.shape != depth_paths.shape:
@@ -102,23 +119,29 @@ class NYUD2DepthDataset(torch.utils.data.Dataset):
             if tuple(np.shape(mask)) != shape:
                 raise ValueError(f"mask must have shape {shape} (one {CROP_SIZE} "
                                  f"mask per pair); got {np.shape(mask)}.")
+        if depth_dtype not in _DEPTH_DTYPES:
+            raise ValueError(f"depth_dtype must be one of {_DEPTH_DTYPES}; got "
+                             f"depth_dtype={depth_dtype!r}.")
         self.root = Path(root)
         self.image_paths, self.depth_paths = image_paths, depth_paths
         self.train = bool(train)
         self.mask = mask
         self.transform = transform
         self.generator = generator
+        self.depth_dtype = depth_dtype
 
     def __len__(self):
         return self.image_paths.shape[0]
 
     def __getitem__(self, index):
-        image, depth = _open_pair(self.root, self.image_paths[index],
-                                  self.depth_paths[index], index)
+        image, raw, kind = _open_pair(self.root, self.image_paths[index],
+                                      self.depth_paths[index], index)
         if self.transform is not None:
-            item = tuple(self.transform(image, depth))
+            item = tuple(self.transform(image, _metres(raw, kind, self.depth_dtype)))
         else:
-            item = _depth_transform(image, depth, self.train, self.generator)
+            image, raw = _depth_transform(image, raw, self.train, self.generator)
+            depth = torch.from_numpy(_metres(raw, kind, self.depth_dtype))
+            item = (image, depth.unsqueeze(0))
         if self.mask is None:
             return item
         mask = torch.from_numpy(np.asarray(self.mask[index], dtype=bool))
@@ -126,7 +149,7 @@ class NYUD2DepthDataset(torch.utils.data.Dataset):
 
 
 def _open_pair(root, image_path, depth_path, index):
-    """The RGB PIL image and the depth map in metres (float32 (H, W))."""
+    """The RGB PIL image, the depth file's integers (H, W) and their kind (8-/16-bit)."""
     paths = (root / image_path, root / depth_path)
     try:
         with Image.open(paths[0]) as img:
@@ -139,23 +162,34 @@ def _open_pair(root, image_path, depth_path, index):
             f"NYUD2 file {exc.filename!r} (item {index}) is missing under "
             f"root={str(root)!r}.") from exc
     if mode == "L":
-        depth = raw.astype(np.float32) * np.float32(10 / 255)
+        kind = "8-bit"
     elif mode.startswith("I") and raw.ndim == 2:
-        depth = raw.astype(np.float32) / np.float32(1000)
+        kind, raw = "16-bit", raw.astype(np.int32)  # pillow resamples mode "I", not "I;16"
     else:
         raise ValueError(
             f"depth map {str(paths[1])!r} must be a one-channel 8-bit (metres * 25.5) or "
             f"16-bit (millimetres) image; got pillow mode {mode!r}.")
-    if depth.shape[::-1] != image.size:
+    if raw.shape[::-1] != image.size:
         raise ValueError(
             f"depth map {str(paths[1])!r} must have the size of its image {image.size} "
-            f"(width, height); got {depth.shape[::-1]}.")
-    return image, depth
+            f"(width, height); got {raw.shape[::-1]}.")
+    return image, raw, kind
 
 
-def _depth_transform(image, depth, train, generator):
-    """The reference's transform of one pair; see :class:`NYUD2DepthDataset`."""
-    depth = Image.fromarray(np.asarray(depth, dtype=np.float32))  # mode "F"
+def _metres(raw, kind, dtype):
+    """Depth file integers in metres, as the reference's ToTensor scales them."""
+    numerator, denominator = _DEPTH_SCALE[kind]
+    # the reference's order: float32(raw) / 255 * 10 and float32(raw) / 1000
+    depth = raw.astype(dtype) / np.dtype(dtype).type(denominator)
+    if numerator != 1:
+        depth *= np.dtype(dtype).type(numerator)
+    return depth
+
+
+def _depth_transform(image, raw, train, generator):
+    """The reference's transform of one pair: the normalised image tensor and
+    the transformed depth integers; see :class:`NYUD2DepthDataset`."""
+    depth = Image.fromarray(raw)  # mode "L" (uint8) or "I" (int32)
     w, h = image.size
     short = SCALE_SHORT_SIDE
     if min(w, h) != short:
@@ -180,16 +214,22 @@ def _depth_transform(image, depth, train, generator):
         x = _colour_noise(x, generator)
     mean = torch.tensor(IMAGENET_MEAN).view(3, 1, 1)
     std = torch.tensor(IMAGENET_STD).view(3, 1, 1)
-    d = torch.from_numpy(np.array(depth, dtype=np.float32))
-    return (x - mean) / std, d.unsqueeze(0)
+    return (x - mean) / std, np.array(depth)
 
 
 def _rotate(image, depth, angle):
-    """Rotate both about their centre (spline order 2, zeros outside, same size)."""
+    """Rotate both about their centre (spline order 2, zeros outside, same size).
+
+    In their integer dtype, as the reference: the spline's values are
+    rounded and clipped to the dtype's range, so uint8 depth stays >= 0.
+    """
     image = ndimage.rotate(np.asarray(image), angle, reshape=False, order=2)
     depth = ndimage.rotate(np.asarray(depth), angle, reshape=False, order=2)
-    # The spline rings a little next to the zero fill: no negative depth.
-    return Image.fromarray(image), Image.fromarray(np.maximum(depth, 0, dtype=np.float32))
+    if depth.dtype != np.uint8:
+        # 16-bit maps are rotated as int32 (the reference has none in
+        # training): the spline rings below the zero fill, a negative depth
+        depth = np.maximum(depth, 0)
+    return Image.fromarray(image), Image.fromarray(depth)
 
 
 def _colour_noise(x, generator):
