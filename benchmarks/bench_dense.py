@@ -7,7 +7,8 @@ Times, on the same float32 maps (69 million pixels, from
 - ``fit(maps)`` then ``transform(maps)``, which bins every pixel twice;
 - ``fit_transform`` with a mask of valid pixels (5 % missing depths);
 - the general route: ``LDS(bins=<the same edges>).fit_transform`` on the
-  raveled maps (a float64 copy, then the 1-D rule), the same weights;
+  raveled maps (a float64 copy, then the 1-D rule): the same bins, with
+  LDS's default settings (timed once);
 - a floor: ``np.histogram`` plus a gather of 1 / count, no smoothing and
   no exact edge rule.
 

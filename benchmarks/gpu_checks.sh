@@ -62,7 +62,7 @@ cat "$OUT/env.txt"
 echo "== pytest -m cuda"
 timeout 150 "$PY" -m pytest -m cuda -q -p no:cacheprovider -rs \
     tests/test_estimators.py tests/test_fds.py tests/test_deep_multioutput.py \
-    tests/test_dense.py 2>&1 | tee "$OUT/cuda_tests.txt" \
+    tests/test_dense_cuda.py 2>&1 | tee "$OUT/cuda_tests.txt" \
     || failed+=("pytest -m cuda")
 
 echo "== workflow tests and recipes on CUDA (device='auto')"

@@ -155,8 +155,8 @@ class DenseLDS(BaseEstimator):
     millimetres (the reference and
     :class:`~skdir.datasets._nyud2_images.NYUD2DepthDataset` by default),
     38 of the 101 multiples of 100 mm from 0 to 10 m (0.7, 0.9, 1.3 m, ...)
-    fall one bin lower than in the reference (about 0.4 % of the balanced
-    test pixels); every other millimetre value, and every 8-bit training
+    fall one bin lower than in the reference (what share of the balanced
+    test pixels that is was not measured here); every other millimetre value, and every 8-bit training
     depth ``k / 255 * 10``, bins alike. To bin every test depth as the
     reference does, compute depths in float64 as ``raw / 1000.0``
     (``NYUD2DepthDataset(..., depth_dtype='float64')``): checked for every

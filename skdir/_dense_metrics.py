@@ -137,8 +137,8 @@ def dense_shot_metrics(y_true, y_pred, *, train, many_shot_threshold, few_shot_t
     float64 edges (see :class:`DenseLDS`, Notes). On float32 test depths
     read as ``float32(raw) / float32(1000)`` from millimetres, 38 of the 101
     multiples of 100 mm up to 10 m (0.7, 0.9, 1.3 m, ...) fall one bin
-    lower than in the reference (about 0.4 % of the balanced test pixels),
-    which can change their region. Test depths computed in float64 as
+    lower than in the reference (their share of the balanced test pixels
+    was not measured here), which can change their region. Test depths computed in float64 as
     ``raw / 1000.0`` (``NYUD2DepthDataset(..., depth_dtype='float64')``) bin
     as the reference does for every millimetre value from 0 to 10,000.
 

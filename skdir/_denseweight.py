@@ -77,8 +77,8 @@ class DenseWeight(BaseWeighter):
     KDE with a diagonal bandwidth (one standard deviation per output),
     evaluated at every label by :class:`sklearn.neighbors.KernelDensity`
     (a tree, relative tolerance 1e-10; no grid, so the time grows faster
-    than O(n): 10 to 15 s for 20,000 unweighted labels of 2 outputs on one
-    core, several times more with unequal ``sample_weight``). The weights
+    than O(n); ``benchmarks/bench_multioutput.py`` measures it against
+    LDS, with and without unequal ``sample_weight``). The weights
     are then formed as in one dimension. A column ``(n_samples, 1)`` is 1-D labels.
 
     Parameters

@@ -272,6 +272,11 @@ def joint_bin_edges(y, bins="auto", *, bin_range=None, name="bins", label_name="
     for j, (column, spec, span) in enumerate(zip(columns, specs, ranges)):
         axis_name, axis_label = _axis_names(name, label_name, j, k)
         range_name, _ = _axis_names("bin_range", label_name, j, k)
+        # a spec shared by every output is named as the user gave it
+        if spec is bins:
+            axis_name = name
+        if span is bin_range:
+            range_name = "bin_range"
         edges.append(bin_edges(column, spec, name=axis_name, label_name=axis_label,
                                bin_range=span, range_name=range_name, n_samples=n_samples,
                                purpose=purpose))

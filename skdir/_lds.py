@@ -363,7 +363,7 @@ class LDS(BaseWeighter):
         self._weight_unit = unit
         windows = [kernel_window(self.kernel, ks, sigma) for ks, sigma in zip(
             axis_numbers(self.ks, k, name="ks"), axis_numbers(self.sigma, k, name="sigma"))]
-        # the same window along every axis of the grid, as the 1-D case along its one
+        # each output's window along its axis of the grid, as the 1-D case along its one
         self.effective_density_, self.bin_weights_ = lds_bin_weights(
             relative, windows, reweight=self.reweight,
             count_clip=_check_count_clip(self.count_clip), unit=unit)

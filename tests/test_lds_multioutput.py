@@ -169,3 +169,14 @@ def test_dask_labels_after_a_multi_output_fit_are_refused():
         LDS(bins=(5, 5), bin_range=(None, (5, 1))).fit(y)
     with pytest.raises(ValueError, match=r"bin_range\[0\] fixes the span of bins\[0\]"):
         LDS(bins=("auto", 5), bin_range=((0, 10), None)).fit(y)
+
+
+def test_a_spec_shared_by_every_output_is_named_as_given():
+    y = _skewed(100, 2, seed=2)
+    with pytest.raises(ValueError, match=r"^bins given as edges must be a 1-D array of at "
+                                         r"least 3 values"):
+        LDS(bins=(3, 4.0)).fit(y)
+    with pytest.raises(ValueError, match=r"^bin_range must be a finite pair with low < high"):
+        LDS(bins=5, bin_range=(5, 1)).fit(y)
+    with pytest.raises(ValueError, match=r"^bins\[1\] must be at least 2 bins"):
+        LDS(bins=(5, 1)).fit(y)

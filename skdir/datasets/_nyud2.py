@@ -140,8 +140,8 @@ def load_nyud2_dir(data_home, *, test_mask="mmap", images=True, check_files="sam
     :func:`skdir.dense.dense_shot_metrics`). The float32 test depths
     ``float32(raw) / float32(1000)`` then differ on 38 of the 101
     multiples of 100 mm from 0 to 10 m (0.7, 0.9, 1.3 m, ...: ``float32(0.7)``
-    is 0.69999999, one bin lower here), about 0.4 % of the balanced test
-    pixels; every other millimetre value and every 8-bit training depth
+    is 0.69999999, one bin lower here; their share of the balanced test
+    pixels was not measured here); every other millimetre value and every 8-bit training depth
     bins alike. With ``depth_dtype='float64'`` (depths ``raw / 1000.0``)
     every millimetre value from 0 to 10,000 bins as in the reference
     (checked).
