@@ -19,7 +19,8 @@ from ._base import read_data_file
 
 __all__ = ["load_agedb_dir"]
 
-#: One bin per integer age 0..120, as the reference code bins AgeDB-DIR.
+#: One bin per integer age 0..120, as the reference code bins AgeDB-DIR and
+#: IMDB-WIKI-DIR (``max_target=121``; ages above 120 count in the last bin).
 AGEDB_BIN_EDGES = np.arange(0.0, 122.0)
 
 _AGEDB_DESCR = """AgeDB-DIR (Yang et al., 2021), 16,488 face images, target ``age``.
@@ -157,13 +158,41 @@ def image_dataset_class(what):
 def _image_datasets(root, frame, img_size):
     paths = frame["path"].to_numpy(dtype=object)
     base, flat = _resolve_root(root, paths[0])  # a wrong root first: it needs no torch
-    AgeDBImageDataset = image_dataset_class("load_agedb_dir(root=...), whose images")
     if flat:
         paths = frame["path"].str.rsplit("/", n=1).str[-1].to_numpy(dtype=object)
+    return age_image_datasets(base, paths, frame, img_size=img_size,
+                              what="load_agedb_dir(root=...), whose images")
+
+
+def age_image_datasets(base, paths, frame, *, img_size, what, name="AgeDB"):
+    """One :class:`AgeDBImageDataset` per split (train, val, test) of an age csv.
+
+    Parameters
+    ----------
+    base : Path
+        Folder the ``paths`` are relative to.
+    paths : ndarray of object
+        Image path of every row of ``frame``.
+    frame : DataFrame
+        The csv, with columns ``age`` and ``split``.
+    img_size : int
+        Side of the square images.
+    what : str
+        What needs torch, for the message when it is missing.
+    name : str, default="AgeDB"
+        The data set's name in the message about a missing image.
+
+    Returns
+    -------
+    images : dict
+        ``'train'``, ``'val'``, ``'test'``: the datasets, with the paper's
+        transforms (random crop and flip for training).
+    """
+    dataset = image_dataset_class(what)
     ages = frame["age"].to_numpy(dtype=np.float32)
     split = frame["split"].to_numpy(dtype=object)
     return {
-        s: AgeDBImageDataset(base, paths[split == s], ages[split == s],
-                             train=(s == "train"), img_size=img_size)
+        s: dataset(base, paths[split == s], ages[split == s], train=(s == "train"),
+                   img_size=img_size, name=name)
         for s in ("train", "val", "test")
     }

@@ -26,11 +26,10 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from ._agedb import AGEDB_BIN_EDGES, age_image_datasets
+
 __all__ = ["load_imdb_wiki_dir"]
 
-#: One bin per integer age 0..120, the reference's bins (``max_target=121``):
-#: it counts ages above 120 in the last bin, as ``assign_bins`` does.
-IMDB_WIKI_BIN_EDGES = np.arange(0.0, 122.0)
 
 REFERENCE_REPO = "https://github.com/YyzHarry/imbalanced-regression"
 IMDB_WIKI_SOURCE = "https://data.vision.ee.ethz.ch/cvl/rrothe/imdb-wiki/"
@@ -158,15 +157,9 @@ def load_imdb_wiki_dir(data_home, *, images=True, check_files="sample",
                        listed_in="imdb_wiki.csv", how_to_get=get_images)
     image_sets = None
     if images and not return_X_y:
-        from ._agedb import image_dataset_class
-
-        image_dataset = image_dataset_class("load_imdb_wiki_dir(images=True)")
-        ages = frame["age"].to_numpy(dtype=np.float32)
-        image_sets = {
-            s: image_dataset(home, paths[split == s], ages[split == s],
-                             train=(s == "train"), img_size=img_size, name="IMDB-WIKI")
-            for s in _SPLITS
-        }
+        image_sets = age_image_datasets(home, paths, frame, img_size=img_size,
+                                        what="load_imdb_wiki_dir(images=True)",
+                                        name="IMDB-WIKI")
     X, y = frame[["path"]], frame["age"]
     if not as_frame:
         X, y = paths, y.to_numpy()
@@ -176,7 +169,7 @@ def load_imdb_wiki_dir(data_home, *, images=True, check_files="sample",
         data=X,
         target=y,
         split=split,
-        bin_edges=IMDB_WIKI_BIN_EDGES.copy(),
+        bin_edges=AGEDB_BIN_EDGES.copy(),  # the reference bins both age sets alike
         frame=frame if as_frame else None,
         feature_names=["path"],
         target_names=["age"],
