@@ -8,9 +8,9 @@ from ._bin_warnings import warn_if_crowded
 from ._binning import assign_bins, bin_edges, check_not_constant
 from ._joint_bins import (
     assign_joint_bins,
-    axis_bins,
     check_label_matrix,
     joint_bin_edges,
+    warn_axes,
 )
 from ._sklearn import _check_sample_weight
 
@@ -270,15 +270,12 @@ def regions_of_counts(count, many_shot_threshold, few_shot_threshold):
 def _joint_counts(y, distribution, bins):
     """Training count of each label's joint bin (0 beyond the training range)."""
     values = distribution.values
-    k = values.shape[1]
-    specs = axis_bins(bins, k)
     # name the samples, not the distinct rows the distribution keeps
     edges = joint_bin_edges(values, bins, label_name="y_train",
                             n_samples=distribution.n_samples)
     grid = distribution.bin_counts(edges)
-    for j, spec in enumerate(specs):
-        marginal = grid.sum(axis=tuple(a for a in range(k) if a != j))
-        warn_if_crowded(marginal, spec, values[:, j], name=f"bins[{j}]")
+    # the 1-D shot metrics judge crowded bins only, not labels beyond fixed edges
+    warn_axes(values, edges, bins, counts=grid, outside=False)
     idx, _ = assign_joint_bins(y, edges)
     count = grid.reshape(-1)[idx]
     count[outside_training(y, values.min(axis=0), values.max(axis=0))] = 0

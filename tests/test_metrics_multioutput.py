@@ -382,3 +382,22 @@ def test_an_empty_region_warns_once_per_call_with_several_outputs():
     assert record[0].filename == __file__
     assert table.loc[(0, "medium"), "count"] == 0
     assert np.isnan(table.loc[(1, "medium"), "mae"])
+
+
+def test_crowded_auto_bins_are_judged_per_output_and_fixed_edges_are_not():
+    import warnings
+
+    rng = np.random.default_rng(4)
+    spread = rng.uniform(0.0, 10.0, 300)
+    piled = np.r_[rng.uniform(0.0, 0.1, 299), 100.0]  # 'auto' bins put 299 in the first
+    y_train = np.column_stack([spread, piled])
+    with pytest.warns(UserWarning, match=r"bins\[1\]='auto' put more than half of the labels"):
+        shot_metrics(y_train[:20], y_train[:20], y_train=y_train)
+    # labels beyond fixed edges go to the edge bins without a warning, as in 1-D
+    edges = [np.linspace(0.0, 5.0, 6), np.linspace(0.0, 1.0, 6)]
+    from sklearn.exceptions import UndefinedMetricWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", UndefinedMetricWarning)  # regions empty here
+        shot_metrics(y_train[:20], y_train[:20], y_train=y_train, bins=edges)
