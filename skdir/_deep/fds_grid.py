@@ -88,7 +88,8 @@ def joint_memory(grid_shape, n_features, ks):
     epoch's float64 sums and sums of squares, and ``80 + 16 * ks`` for the
     temporaries of folding the epoch in and of the smoothing (the gathered
     windows of ``ks`` cells along an axis and their weighted copy, in
-    float64): above the peak measured on the CPU for ``ks`` 3 to 9.
+    float64). Counted from the arrays allocated, an estimate: the process's
+    own overheads come on top.
 
     Parameters
     ----------
